@@ -1,0 +1,262 @@
+"""Test fixtures: an app on a migrated database (SQLite by default, PostgreSQL when
+DATABASE_URL says so), factories, and helpers for forms with CSRF tokens.
+
+Every test starts from empty tables, an empty outbox, no uploads and no throttling.
+"""
+import os
+import re
+import secrets
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from itsdangerous import URLSafeTimedSerializer
+
+DEMO_PASSWORD = "demo-password-2026"
+TEST_PASSWORD = "Correct-Horse-42"
+
+
+def _database_url(tmp_root):
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_root / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def tmp_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("scientists_home")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_root):
+    from webapp import create_app
+    from webapp.extensions import db
+
+    url = _database_url(tmp_root)
+    config = {
+        "TESTING": True,
+        "APP_ENV": "testing",
+        "SECRET_KEY": "test-secret-key-" + secrets.token_hex(8),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "UPLOAD_DIR": str(tmp_root / "uploads"),
+        "INDEX_DIR": str(tmp_root / "index"),
+        "MAIL_OUTBOX_DIR": str(tmp_root / "outbox"),
+        "SMTP_HOST": "",
+        "SERVER_NAME": None,
+        "RATELIMIT_PREFIX": f"sh-test-{secrets.token_hex(4)}:",
+    }
+    app = create_app(config)
+    with app.app_context():
+        if url.startswith("postgresql"):
+            _reset_postgres(db)
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _reset_postgres(db):
+    """Start from an empty schema. Refuses databases whose name does not mention test."""
+    name = db.engine.url.database or ""
+    if "test" not in name:
+        raise RuntimeError(f"refusing to wipe database {name!r}: its name must contain 'test'")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+
+
+def _clean_tables(db):
+    db.session.rollback()
+    tables = [t for t in db.metadata.sorted_tables]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(db.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request, app):
+    from webapp.extensions import db
+
+    with app.app_context():
+        yield
+        db.session.remove()
+        _clean_tables(db)
+        app.extensions["ratelimit"].clear()
+        for key in ("UPLOAD_DIR", "MAIL_OUTBOX_DIR"):
+            path = Path(app.config[key])
+            shutil.rmtree(path, ignore_errors=True)
+            path.mkdir(parents=True, exist_ok=True)
+        app.config["WTF_CSRF_ENABLED"] = True
+
+
+@pytest.fixture
+def db(app):
+    from webapp.extensions import db as _db
+
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_client(app):
+    """A fresh client (another browser) — for tests with several people."""
+    return lambda: app.test_client()
+
+
+# ---------------------------------------------------------------- factories
+
+@pytest.fixture
+def make_user(app):
+    """make_user(username=..., roles=["leader"], verified=True, position=...) → User."""
+    from webapp.accounts import services
+    from webapp.accounts.models import Role
+    from webapp.core.db import utcnow
+    from webapp.extensions import db as _db
+
+    counter = {"n": 0}
+
+    def factory(username=None, password=TEST_PASSWORD, roles=("member",), display_name=None, email=None,
+                verified=False, real_name=None, organisation="某省科学技术协会", position="副主席", **fields):
+        counter["n"] += 1
+        username = username or f"user{counter['n']}"
+        user = services.register_user(
+            username, email or f"{username}@example.org", password, display_name or f"用户{username}",
+            roles=[Role(r) for r in roles],
+        )
+        if verified:
+            user.verified_at = utcnow()
+            user.real_name = real_name or f"张{counter['n']}"
+            user.organisation = organisation
+            user.position = position
+        for key, value in fields.items():
+            setattr(user, key, value)
+        _db.session.commit()
+        return user
+
+    return factory
+
+
+# ---------------------------------------------------------------- forms and login
+
+def csrf_token_for(app, client):
+    """Put a CSRF secret in the client's session and return the matching form token.
+
+    Mirrors Flask-WTF's scheme (session key and salt "wtf-csrf-token").
+    """
+    with client.session_transaction() as sess:
+        raw = sess.get("csrf_token")
+        if not raw:
+            raw = secrets.token_hex(20)
+            sess["csrf_token"] = raw
+    return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+@pytest.fixture
+def csrf(app):
+    return lambda client: csrf_token_for(app, client)
+
+
+@pytest.fixture
+def post_form(app):
+    """post_form(client, url, data, **kw): POST a form with a valid CSRF token."""
+
+    def _post(client, url, data=None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", csrf_token_for(app, client))
+        return client.post(url, data=data, **kwargs)
+
+    return _post
+
+
+@pytest.fixture
+def login(post_form):
+    """login(client, user_or_username, password) → response of the login POST."""
+
+    def _login(client, user, password=TEST_PASSWORD):
+        username = getattr(user, "username", user)
+        return post_form(client, "/login", {"username": username, "password": password})
+
+    return _login
+
+
+@pytest.fixture
+def outbox(app):
+    from webapp.core.mail import read_outbox
+
+    return lambda: read_outbox(app.config["MAIL_OUTBOX_DIR"])
+
+
+@pytest.fixture
+def api_token(app):
+    """api_token(user) → a bearer secret for the user (created through the service)."""
+    from webapp.accounts import services
+
+    def _token(user, name="test"):
+        _, secret = services.create_token(user, name)
+        return secret
+
+    return _token
+
+
+@pytest.fixture
+def auth_headers(api_token):
+    return lambda user: {"Authorization": f"Bearer {api_token(user)}"}
+
+
+def extract_csrf(html):
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return match.group(1) if match else None
+
+
+# ---------------------------------------------------------------- browser tests
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The app served on a free local port in a background thread."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM} (REQUIRE_BROWSER is set)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()

@@ -1,0 +1,164 @@
+"""Scientists' Home (科技工作者之家): the application factory."""
+import logging
+import os
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from webapp.config import BASE_DIR, check_production, load_config
+from webapp.extensions import csrf, db, login_manager, migrate, socketio
+
+
+def create_app(config=None):
+    """Create the app. `config` is a dict of settings overriding the environment."""
+    app = Flask(
+        __name__,
+        static_folder=str(BASE_DIR / "static"),
+        template_folder="templates",
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+    check_production(app.config)
+    app.json.ensure_ascii = False
+    os.makedirs(app.instance_path, exist_ok=True)
+    for key in ("UPLOAD_DIR", "INDEX_DIR", "MAIL_OUTBOX_DIR"):
+        os.makedirs(app.config[key], exist_ok=True)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_template_helpers(app)
+
+    from webapp import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app):
+    from webapp.core import ratelimit, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "请先登录后再访问该页面"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "basic"
+    redis_url = app.config.get("REDIS_URL") or None
+    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=redis_url,
+                      manage_session=False)
+    ratelimit.init_app(app)
+    security.init_app(app)
+
+    from webapp.accounts.models import AnonymousUser, User
+
+    login_manager.anonymous_user = AnonymousUser
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        try:
+            uid, version = (int(p) for p in str(user_id).split(":", 1))
+        except ValueError:
+            return None
+        user = db.session.get(User, uid)
+        if user is None or user.session_version != version or user.is_suspended:
+            return None
+        return user
+
+    # Import every model so metadata (and Alembic autogenerate) sees all tables.
+    from webapp import models  # noqa: F401
+
+
+def _register_blueprints(app):
+    from webapp.accounts.views import bp as accounts_bp
+    from webapp.admin.views import bp as admin_bp
+    from webapp.api import bp as api_bp
+    from webapp.main import bp as main_bp
+    from webapp.notifications.views import bp as notifications_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(admin_bp)
+    # The API authenticates by bearer token only (never the session cookie),
+    # so it is exempt from CSRF.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+
+
+def _wants_json():
+    return request.path.startswith("/api/")
+
+
+def _register_error_handlers(app):
+    from werkzeug.exceptions import HTTPException
+
+    from webapp.api.errors import error_response
+    from webapp.core.errors import ServiceError
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        if _wants_json():
+            return error_response(400, "csrf_failed", "CSRF 校验失败")
+        return render_template("errors/error.html", code=400,
+                               title="请求无法验证", message="页面已过期或缺少安全校验，请返回刷新后重试。"), 400
+
+    @app.errorhandler(ServiceError)
+    def service_error(exc):
+        if _wants_json():
+            return error_response(exc.status, exc.code, exc.message, exc.fields)
+        return render_template("errors/error.html", code=exc.status, title="无法完成操作", message=exc.message), exc.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        code = exc.code or 500
+        if _wants_json():
+            names = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                     405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
+                     429: "rate_limited"}
+            messages = {404: "找不到该资源", 405: "不支持该请求方法", 403: "没有权限执行此操作",
+                        401: "需要登录（Bearer 令牌）", 413: "上传内容过大"}
+            return error_response(code, names.get(code, "http_error"), messages.get(code, exc.description))
+        titles = {400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "页面不存在",
+                  405: "不支持的请求", 413: "上传文件过大", 429: "操作过于频繁"}
+        messages = {403: "您没有访问该页面的权限。", 404: "您访问的页面不存在或已被删除。",
+                    413: "上传的文件超过了大小限制。"}
+        return render_template("errors/error.html", code=code, title=titles.get(code, "出错了"),
+                               message=messages.get(code, exc.description)), code
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        db.session.rollback()
+        if _wants_json():
+            return error_response(500, "server_error", "服务器内部错误")
+        return render_template("errors/error.html", code=500, title="服务器出错",
+                               message="服务器暂时无法处理请求，请稍后再试。"), 500
+
+
+def _register_template_helpers(app):
+    from webapp.core.text import plain_text, render_markdown
+
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["plaintext"] = plain_text
+
+    @app.template_filter("datetime")
+    def format_datetime(value, fmt="%Y-%m-%d %H:%M"):
+        from webapp.core.timeutil import to_local
+
+        return to_local(value).strftime(fmt) if value else ""
+
+    @app.context_processor
+    def inject_globals():
+        unread = 0
+        if current_user.is_authenticated:
+            from webapp.notifications.services import unread_count
+
+            unread = unread_count(current_user)
+        return {"unread_notifications": unread, "site_name": "科技工作者之家"}

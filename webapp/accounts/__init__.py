@@ -1,0 +1,1 @@
+"""Accounts: registration, login, profiles, avatars, roles, real-name verification."""

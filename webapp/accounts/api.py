@@ -1,0 +1,98 @@
+"""Accounts API: register, bearer tokens, the current user."""
+from flask import request
+from flask_login import current_user
+
+from webapp.accounts import services
+from webapp.accounts.serializers import ME_SCHEMA, USER_SCHEMA, iso, me_json, user_json
+from webapp.api import api_route
+from webapp.api.auth import json_body, token_required
+from webapp.api.openapi import ref, registry
+from webapp.core.errors import ValidationError
+
+TOKEN_SCHEMA = registry.schema("ApiToken", {
+    "type": "object",
+    "required": ["id", "name", "prefix", "created_at"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "prefix": {"type": "string", "description": "First characters of the secret, to recognise it"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "last_used_at": {"type": "string", "format": "date-time", "nullable": True},
+        "expires_at": {"type": "string", "format": "date-time", "nullable": True},
+    },
+})
+NEW_TOKEN_SCHEMA = registry.schema("NewApiToken", {
+    "allOf": [ref("ApiToken"), {
+        "type": "object", "required": ["token", "user"],
+        "properties": {"token": {"type": "string", "description": "The bearer secret, shown only once"},
+                       "user": ref("Me")},
+    }],
+})
+
+
+def token_json(token):
+    return {"id": token.id, "name": token.name, "prefix": token.prefix, "created_at": iso(token.created_at),
+            "last_used_at": iso(token.last_used_at), "expires_at": iso(token.expires_at)}
+
+
+@api_route("/auth/register", methods=["POST"], summary="Register a member account", tags=["auth"],
+           request={"type": "object", "required": ["username", "email", "password", "display_name"],
+                    "properties": {"username": {"type": "string"}, "email": {"type": "string"},
+                                   "password": {"type": "string"}, "display_name": {"type": "string"}}},
+           responses={201: USER_SCHEMA})
+def register():
+    data = json_body()
+    user = services.register_user(data.get("username"), data.get("email"), data.get("password"),
+                                  data.get("display_name"))
+    return user_json(user), 201
+
+
+@api_route("/auth/tokens", methods=["POST"], summary="Exchange username and password for a bearer token",
+           tags=["auth"],
+           request={"type": "object", "required": ["username", "password"],
+                    "properties": {"username": {"type": "string", "description": "Username or e-mail"},
+                                   "password": {"type": "string"},
+                                   "name": {"type": "string", "description": "A label, e.g. the device"}}},
+           responses={201: NEW_TOKEN_SCHEMA, 429: ref("Error")})
+def create_token():
+    data = json_body()
+    missing = {f: "必填" for f in ("username", "password") if not data.get(f)}
+    if missing:
+        raise ValidationError("请填写用户名和密码", fields=missing)
+    user = services.authenticate(data["username"], data["password"], ip=request.remote_addr)
+    token, secret = services.create_token(user, data.get("name") or request.headers.get("User-Agent", "")[:64])
+    body = token_json(token)
+    body.update({"token": secret, "user": me_json(user)})
+    return body, 201
+
+
+@api_route("/auth/tokens", methods=["GET"], summary="List the caller's active tokens", tags=["auth"], auth=True,
+           responses={200: {"type": "object", "required": ["items"], "properties": {
+               "items": {"type": "array", "items": TOKEN_SCHEMA}, "page": {"type": "integer"},
+               "per_page": {"type": "integer"}, "total": {"type": "integer"}}}},
+           endpoint="list_tokens")
+@token_required
+def list_tokens():
+    tokens = services.list_tokens(current_user)
+    return {"items": [token_json(t) for t in tokens], "page": 1, "per_page": len(tokens), "total": len(tokens)}
+
+
+@api_route("/auth/tokens/<int:token_id>", methods=["DELETE"], summary="Revoke one of the caller's tokens",
+           tags=["auth"], auth=True, responses={204: None})
+@token_required
+def revoke_token(token_id):
+    services.revoke_token(current_user, token_id)
+    return "", 204
+
+
+@api_route("/me", methods=["GET"], summary="The authenticated user, with private fields", tags=["auth"],
+           auth=True, responses={200: ME_SCHEMA})
+@token_required
+def me():
+    return me_json(current_user)
+
+
+@api_route("/users/<username>", methods=["GET"], summary="A user's public profile", tags=["users"],
+           responses={200: USER_SCHEMA})
+def user_profile(username):
+    return user_json(services.get_user_by_username(username))

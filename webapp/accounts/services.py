@@ -1,0 +1,520 @@
+"""Account rules: registration, authentication with throttling, passwords, profiles,
+avatars, roles, suspension, API tokens and real-name verification.
+
+Plain functions with explicit arguments; each action is one transaction.
+"""
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, or_
+
+from webapp.accounts.models import (
+    ApiToken, Role, User, UserRole, VerificationRequest, VerificationState,
+)
+from webapp.core import audit, idnumber, ratelimit, uploads
+from webapp.core.db import utcnow
+from webapp.core.errors import (
+    Conflict, NotFound, PermissionDenied, RateLimited, ValidationError,
+)
+from webapp.core.mail import send_mail
+from webapp.extensions import db
+from webapp.notifications.services import notify
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{2,31}$")
+MIN_PASSWORD_LENGTH = 10
+COMMON_PASSWORDS = {
+    "password", "password1", "password123", "1234567890", "12345678910", "qwertyuiop",
+    "1qaz2wsx3edc", "abcdefghij", "iloveyou12", "woaini1314", "aaaaaaaaaa", "0123456789",
+    "passw0rd123", "qwerty1234", "admin12345", "abc1234567",
+}
+MAX_TAGS = 10
+
+
+# ---------------------------------------------------------------- validation helpers
+
+def validate_username(username):
+    username = (username or "").strip()
+    if not USERNAME_RE.match(username):
+        return username, "用户名须为 3–32 位字母、数字、下划线、点或连字符"
+    return username, None
+
+
+def normalize_email(email):
+    try:
+        return validate_email((email or "").strip(), check_deliverability=False).normalized, None
+    except EmailNotValidError:
+        return (email or "").strip(), "请输入有效的电子邮箱地址"
+
+
+def password_problem(password, username=""):
+    """Return a Chinese message saying why a password is too weak, or None."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符"
+    if len(password) > 128:
+        return "密码不能超过 128 个字符"
+    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+        return "密码过于简单，请换一个不易猜到的密码"
+    if password.isdigit():
+        return "密码不能全部是数字"
+    if username and username.lower() in password.lower():
+        return "密码不能包含用户名"
+    return None
+
+
+def clean_tags(tags):
+    if isinstance(tags, str):
+        tags = re.split(r"[,，、;；\s]+", tags)
+    result = []
+    for tag in tags or []:
+        tag = str(tag).strip()[:32]
+        if tag and tag not in result:
+            result.append(tag)
+    if len(result) > MAX_TAGS:
+        raise ValidationError(fields={"discipline_tags": f"学科标签最多 {MAX_TAGS} 个"})
+    return result
+
+
+def find_user(login):
+    """A user by username or e-mail (case-insensitive)."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    return User.query.filter(
+        or_(func.lower(User.username) == login.lower(), func.lower(User.email) == login.lower())
+    ).first()
+
+
+def get_user(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("找不到该用户")
+    return user
+
+
+def get_user_by_username(username):
+    user = User.query.filter(func.lower(User.username) == (username or "").lower()).first()
+    if user is None:
+        raise NotFound("找不到该用户")
+    return user
+
+
+# ---------------------------------------------------------------- registration / login
+
+def register_user(username, email, password, display_name, roles=(Role.member,)):
+    errors = {}
+    username, err = validate_username(username)
+    if err:
+        errors["username"] = err
+    email, err = normalize_email(email)
+    if err:
+        errors["email"] = err
+    display_name = (display_name or "").strip()
+    if not display_name:
+        errors["display_name"] = "请填写显示名称"
+    elif len(display_name) > 64:
+        errors["display_name"] = "显示名称不能超过 64 个字符"
+    err = password_problem(password, username)
+    if err:
+        errors["password"] = err
+    if "username" not in errors and User.query.filter(func.lower(User.username) == username.lower()).first():
+        errors["username"] = "该用户名已被注册"
+    if "email" not in errors and User.query.filter(func.lower(User.email) == email.lower()).first():
+        errors["email"] = "该邮箱已被注册"
+    if errors:
+        raise ValidationError("注册信息有误", fields=errors)
+    user = User(username=username, email=email, display_name=display_name, discipline_tags=[])
+    user.set_password(password)
+    for role in roles:
+        user.role_grants.append(UserRole(role=str(role)))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def _throttle_keys(login, ip):
+    return f"login:acct:{(login or '').strip().lower()}", f"login:ip:{ip or '-'}"
+
+
+def authenticate(login, password, ip=None):
+    """Check credentials, with throttling per account and per IP.
+
+    Raises RateLimited while throttled, ValidationError on bad credentials or a
+    suspended account. Returns the user on success.
+    """
+    cfg = current_app.config
+    window = cfg["LOGIN_FAIL_WINDOW"]
+    acct_key, ip_key = _throttle_keys(login, ip)
+    for key, limit in ((acct_key, cfg["LOGIN_FAIL_LIMIT_ACCOUNT"]), (ip_key, cfg["LOGIN_FAIL_LIMIT_IP"])):
+        limited, retry = ratelimit.is_limited(key, limit, window)
+        if limited:
+            minutes = max(1, int(retry // 60) + 1)
+            raise RateLimited(f"登录失败次数过多，请 {minutes} 分钟后再试", retry_after=int(retry) + 1)
+    user = find_user(login)
+    if user is None or not user.check_password(password or ""):
+        ratelimit.hit(acct_key, window)
+        ratelimit.hit(ip_key, window)
+        raise ValidationError("用户名或密码错误", fields={"password": "用户名或密码错误"}, code="invalid_credentials")
+    if user.is_suspended:
+        raise ValidationError("该账号已被停用" + (f"：{user.suspended_reason}" if user.suspended_reason else ""),
+                              code="account_suspended")
+    ratelimit.reset(acct_key)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def change_password(user, current_password, new_password):
+    if not user.check_password(current_password or ""):
+        raise ValidationError(fields={"current_password": "当前密码不正确"})
+    err = password_problem(new_password, user.username)
+    if err:
+        raise ValidationError(fields={"new_password": err})
+    user.set_password(new_password)
+    user.session_version += 1
+    audit.record(user, "account.password_changed", "user", user.id, f"{user.username} 修改了密码")
+    db.session.commit()
+    return user
+
+
+# ---------------------------------------------------------------- password reset
+
+def _reset_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _reset_fingerprint(user):
+    # Ties the link to the current password: it stops working once used.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_token(user):
+    return _reset_serializer().dumps({"u": user.id, "p": _reset_fingerprint(user)})
+
+
+def request_password_reset(email, reset_url_for):
+    """E-mail a reset link if the address belongs to an account.
+
+    Answers the same either way, so the form does not reveal who is registered.
+    `reset_url_for(token)` builds the absolute link.
+    """
+    email, err = normalize_email(email)
+    if err:
+        raise ValidationError(fields={"email": err})
+    key = f"pwreset:{email.lower()}"
+    if ratelimit.hit(key, 3600) > 5:
+        return None
+    user = User.query.filter(func.lower(User.email) == email.lower()).first()
+    if user is None or user.is_suspended:
+        return None
+    token = make_reset_token(user)
+    body = (
+        f"{user.display_name}，您好：\n\n"
+        f"我们收到了重置您在科技工作者之家的密码的请求。请在 2 小时内打开以下链接设置新密码：\n\n"
+        f"{reset_url_for(token)}\n\n"
+        "如果这不是您本人的操作，请忽略本邮件，您的密码不会改变。\n"
+    )
+    send_mail(user.email, "科技工作者之家：重置密码", body)
+    db.session.commit()  # delivers the queued mail
+    return token
+
+
+def user_for_reset_token(token):
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        raise ValidationError("重置链接已过期，请重新申请", code="token_expired") from None
+    except BadSignature:
+        raise ValidationError("重置链接无效", code="token_invalid") from None
+    user = db.session.get(User, data.get("u"))
+    if user is None or data.get("p") != _reset_fingerprint(user):
+        raise ValidationError("重置链接无效或已使用", code="token_invalid")
+    return user
+
+
+def reset_password(token, new_password):
+    user = user_for_reset_token(token)
+    err = password_problem(new_password, user.username)
+    if err:
+        raise ValidationError(fields={"password": err})
+    user.set_password(new_password)
+    user.session_version += 1
+    ratelimit.reset(_throttle_keys(user.username, None)[0])
+    audit.record(user, "account.password_reset", "user", user.id, f"{user.username} 通过邮件重置了密码")
+    db.session.commit()
+    return user
+
+
+# ---------------------------------------------------------------- profile and avatar
+
+def update_profile(user, display_name, institution="", discipline_tags=(), bio=""):
+    errors = {}
+    display_name = (display_name or "").strip()
+    if not display_name:
+        errors["display_name"] = "请填写显示名称"
+    elif len(display_name) > 64:
+        errors["display_name"] = "显示名称不能超过 64 个字符"
+    institution = (institution or "").strip()
+    if len(institution) > 128:
+        errors["institution"] = "单位名称不能超过 128 个字符"
+    bio = (bio or "").strip()
+    if len(bio) > 2000:
+        errors["bio"] = "个人简介不能超过 2000 个字符"
+    try:
+        tags = clean_tags(discipline_tags)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationError(fields=errors)
+    user.display_name = display_name
+    user.institution = institution
+    user.discipline_tags = tags
+    user.bio = bio
+    db.session.commit()
+    return user
+
+
+def set_avatar(user, stream):
+    """Validate and store a new avatar; the old files are removed after the commit."""
+    old = user.avatar_key
+    user.avatar_key = uploads.save_avatar(stream)
+    db.session.commit()
+    if old:
+        uploads.delete_avatar(old)
+    return user
+
+
+# ---------------------------------------------------------------- roles and suspension
+
+def require_role(user, *roles):
+    if not getattr(user, "is_authenticated", False):
+        from webapp.core.errors import AuthenticationRequired
+        raise AuthenticationRequired()
+    if not user.has_role(*roles):
+        raise PermissionDenied()
+
+
+def grant_role(actor, user, role):
+    require_role(actor, Role.admin)
+    role = Role(str(role))
+    if user.has_role(role):
+        return False
+    user.role_grants.append(UserRole(role=role.value, granted_by_id=actor.id))
+    audit.record(actor, "role.grant", "user", user.id, f"授予 {user.username} 角色「{role.title}」")
+    notify(user, "role.granted", f"您已获得「{role.title}」角色", link=user.url, actor=actor)
+    db.session.commit()
+    return True
+
+
+def revoke_role(actor, user, role):
+    require_role(actor, Role.admin)
+    role = Role(str(role))
+    if role == Role.admin and user.id == actor.id:
+        raise Conflict("不能撤销自己的管理员角色")
+    grant = next((g for g in user.role_grants if g.role == role.value), None)
+    if grant is None:
+        return False
+    user.role_grants.remove(grant)
+    audit.record(actor, "role.revoke", "user", user.id, f"撤销 {user.username} 的角色「{role.title}」")
+    db.session.commit()
+    return True
+
+
+def suspend_user(actor, user, reason):
+    require_role(actor, Role.staff, Role.admin)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(fields={"reason": "请填写停用原因"})
+    if user.id == actor.id:
+        raise Conflict("不能停用自己的账号")
+    if user.is_admin and not actor.is_admin:
+        raise PermissionDenied("只有管理员可以停用管理员账号")
+    user.suspended_at = utcnow()
+    user.suspended_reason = reason
+    user.session_version += 1  # ends existing sessions
+    for token in ApiToken.query.filter_by(user_id=user.id, revoked_at=None):
+        token.revoked_at = utcnow()
+    audit.record(actor, "user.suspend", "user", user.id, f"停用 {user.username}", reason=reason)
+    db.session.commit()
+
+
+def unsuspend_user(actor, user):
+    require_role(actor, Role.staff, Role.admin)
+    if user.is_admin and not actor.is_admin:
+        raise PermissionDenied("只有管理员可以恢复管理员账号")
+    user.suspended_at = None
+    user.suspended_reason = None
+    audit.record(actor, "user.unsuspend", "user", user.id, f"恢复 {user.username}")
+    db.session.commit()
+
+
+def search_users(q=None, role=None, state=None):
+    query = User.query
+    if q:
+        like = f"%{q.strip()}%"
+        query = query.filter(or_(User.username.ilike(like), User.email.ilike(like),
+                                 User.display_name.ilike(like), User.real_name.ilike(like)))
+    if role:
+        query = query.filter(User.role_grants.any(UserRole.role == str(role)))
+    if state == "suspended":
+        query = query.filter(User.suspended_at.isnot(None))
+    elif state == "verified":
+        query = query.filter(User.verified_at.isnot(None))
+    return query.order_by(User.id.desc())
+
+
+# ---------------------------------------------------------------- API tokens
+
+def _hash_token(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(user, name=""):
+    """Create a bearer token; returns (token row, secret). The secret is shown once."""
+    secret = "sh_" + secrets.token_urlsafe(32)
+    days = current_app.config["API_TOKEN_MAX_AGE_DAYS"]
+    token = ApiToken(
+        user_id=user.id, name=(name or "").strip()[:64], token_hash=_hash_token(secret),
+        prefix=secret[:10], expires_at=utcnow() + timedelta(days=days) if days else None,
+    )
+    db.session.add(token)
+    db.session.commit()
+    return token, secret
+
+
+def user_for_token(secret):
+    """The user a bearer token belongs to, or None (revoked, expired, suspended)."""
+    if not secret:
+        return None
+    token = ApiToken.query.filter_by(token_hash=_hash_token(secret)).first()
+    now = utcnow()
+    if token is None or token.revoked_at or (token.expires_at and token.expires_at < now):
+        return None
+    user = token.user
+    if user is None or user.is_suspended:
+        return None
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        token.last_used_at = now
+        db.session.commit()
+    return user
+
+
+def list_tokens(user):
+    return ApiToken.query.filter_by(user_id=user.id, revoked_at=None).order_by(ApiToken.id.desc()).all()
+
+
+def revoke_token(user, token_id):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at:
+        raise NotFound("找不到该令牌")
+    token.revoked_at = utcnow()
+    db.session.commit()
+    return token
+
+
+# ---------------------------------------------------------------- real-name verification
+
+def pending_verification(user):
+    return VerificationRequest.query.filter_by(user_id=user.id, state=VerificationState.pending.value).first()
+
+
+def verification_history(user):
+    return VerificationRequest.query.filter_by(user_id=user.id).order_by(VerificationRequest.id.desc()).all()
+
+
+def apply_for_verification(user, real_name, organisation, position, proof_stream, id_number=None):
+    """File a verification request. The proof is validated before anything is stored."""
+    if not getattr(user, "is_authenticated", False):
+        from webapp.core.errors import AuthenticationRequired
+        raise AuthenticationRequired()
+    if pending_verification(user):
+        raise Conflict("您已有一份待审核的认证申请")
+    errors = {}
+    values = {}
+    for field, value, label in (("real_name", real_name, "真实姓名"), ("organisation", organisation, "工作单位"),
+                                ("position", position, "职务")):
+        value = (value or "").strip()
+        if not value:
+            errors[field] = f"请填写{label}"
+        elif len(value) > (64 if field == "real_name" else 128):
+            errors[field] = f"{label}过长"
+        values[field] = value
+    masked = hashed = None
+    if id_number and id_number.strip():
+        if not idnumber.is_valid(id_number):
+            errors["id_number"] = "身份证号码无效（请检查位数、出生日期与校验位）"
+        else:
+            masked = idnumber.mask(id_number)
+            hashed = idnumber.digest(id_number, current_app.config["ID_HASH_KEY"] or current_app.config["SECRET_KEY"])
+    if proof_stream is None:
+        errors["proof"] = "请上传证明材料（图片或 PDF）"
+    if errors:
+        raise ValidationError("认证申请有误", fields=errors)
+    try:
+        key, mime = uploads.save_private_document(proof_stream)
+    except ValidationError as exc:
+        raise ValidationError("认证申请有误", fields={"proof": exc.message}) from None
+    req = VerificationRequest(user_id=user.id, id_number_masked=masked, id_number_hash=hashed,
+                              proof_key=key, proof_mime=mime, **values)
+    db.session.add(req)
+    db.session.flush()
+    audit.record(user, "verification.apply", "verification_request", req.id, f"{user.username} 申请实名认证")
+    db.session.commit()
+    return req
+
+
+def get_verification(actor, request_id):
+    req = db.session.get(VerificationRequest, request_id)
+    if req is None or not (actor.is_staff or req.user_id == getattr(actor, "id", None)):
+        raise NotFound("找不到该认证申请")
+    return req
+
+
+def verification_queue(state=VerificationState.pending):
+    q = VerificationRequest.query
+    if state:
+        q = q.filter_by(state=str(state))
+    return q.order_by(VerificationRequest.created_at.asc(), VerificationRequest.id.asc())
+
+
+def approve_verification(actor, req, note=""):
+    require_role(actor, Role.staff, Role.admin)
+    if req.state != VerificationState.pending.value:
+        raise Conflict("该申请已处理")
+    req.state = VerificationState.approved.value
+    req.decided_at = utcnow()
+    req.decided_by_id = actor.id
+    req.decision_reason = (note or "").strip() or None
+    user = req.user
+    user.verified_at = req.decided_at
+    user.real_name, user.organisation, user.position = req.real_name, req.organisation, req.position
+    audit.record(actor, "verification.approve", "verification_request", req.id,
+                 f"通过 {user.username} 的实名认证（{req.real_name}，{req.position}）", reason=req.decision_reason)
+    notify(user, "verification.approved", "您的实名认证已通过",
+           body=f"认证信息：{req.real_name}，{req.organisation} {req.position}", link="/account/verification", actor=actor)
+    db.session.commit()
+    return req
+
+
+def reject_verification(actor, req, reason):
+    require_role(actor, Role.staff, Role.admin)
+    if req.state != VerificationState.pending.value:
+        raise Conflict("该申请已处理")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(fields={"reason": "请填写不通过的原因"})
+    req.state = VerificationState.rejected.value
+    req.decided_at = utcnow()
+    req.decided_by_id = actor.id
+    req.decision_reason = reason
+    audit.record(actor, "verification.reject", "verification_request", req.id,
+                 f"驳回 {req.user.username} 的实名认证", reason=reason)
+    notify(req.user, "verification.rejected", "您的实名认证未通过", body=f"原因：{reason}",
+           link="/account/verification", actor=actor)
+    db.session.commit()
+    return req

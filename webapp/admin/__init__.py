@@ -1,0 +1,1 @@
+"""Staff pages: users, roles, suspension, the verification queue, the audit log."""

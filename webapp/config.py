@@ -1,0 +1,88 @@
+"""Configuration read from the environment, with development defaults in code.
+
+Every setting can be overridden by an environment variable of the same name.
+`create_app(config)` also accepts a dict of overrides (used by tests).
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
+
+
+def _bool(name, default):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def load_config():
+    """Build the settings dict from the environment (read at app creation time)."""
+    env = os.environ.get("APP_ENV", "development")
+    return {
+        "APP_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
+        # Separate key for hashing resident ID numbers; defaults to SECRET_KEY.
+        "ID_HASH_KEY": os.environ.get("ID_HASH_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'scientists_home.db'}"
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads")),
+        "INDEX_DIR": os.environ.get("INDEX_DIR", str(INSTANCE_DIR / "search_index")),
+        "MAIL_OUTBOX_DIR": os.environ.get("MAIL_OUTBOX_DIR", str(INSTANCE_DIR / "mail_outbox")),
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": _int("SMTP_PORT", 587),
+        "SMTP_USER": os.environ.get("SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS", True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "科技工作者之家 <noreply@localhost>"),
+        "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000"),
+        "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "threading"),
+        # Upload limits
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
+        "AVATAR_MAX_BYTES": _int("AVATAR_MAX_BYTES", 5 * 1024 * 1024),
+        "IMAGE_MAX_PIXELS": _int("IMAGE_MAX_PIXELS", 40_000_000),
+        "PROOF_MAX_BYTES": _int("PROOF_MAX_BYTES", 10 * 1024 * 1024),
+        # Login throttling: failures allowed per window, per account and per IP
+        "LOGIN_FAIL_WINDOW": _int("LOGIN_FAIL_WINDOW", 15 * 60),
+        "LOGIN_FAIL_LIMIT_ACCOUNT": _int("LOGIN_FAIL_LIMIT_ACCOUNT", 10),
+        "LOGIN_FAIL_LIMIT_IP": _int("LOGIN_FAIL_LIMIT_IP", 30),
+        "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 2 * 3600),
+        "API_MAX_PER_PAGE": _int("API_MAX_PER_PAGE", 100),
+        "API_TOKEN_MAX_AGE_DAYS": _int("API_TOKEN_MAX_AGE_DAYS", 180),
+        "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
+        # Sessions and cookies
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "JSON_AS_ASCII": False,
+    }
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration is unsafe to run with."""
+
+
+def check_production(config):
+    if config.get("APP_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if not key or key == DEFAULT_SECRET_KEY or len(key) < 16:
+        raise ConfigError(
+            "SECRET_KEY must be set to a long random value in production "
+            "(refusing to start with a missing or default key)."
+        )

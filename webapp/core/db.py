@@ -1,0 +1,44 @@
+"""Database helpers: SQLite pragmas, post-commit callbacks, common column types."""
+from datetime import datetime, timezone
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+
+def utcnow():
+    """Naive UTC timestamp (stored naive in both SQLite and PostgreSQL)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def after_commit(session, fn):
+    """Run `fn()` once the current transaction commits; drop it on rollback.
+
+    Mails and socket broadcasts go out this way, so a failed action never announces itself.
+    """
+    session.info.setdefault("after_commit", []).append(fn)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session):
+    callbacks = session.info.pop("after_commit", [])
+    for fn in callbacks:
+        fn()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session):
+    session.info.pop("after_commit", None)

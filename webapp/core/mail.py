@@ -1,0 +1,68 @@
+"""Outgoing mail. SMTP when SMTP_HOST is set; otherwise each message is written to the
+file outbox (MAIL_OUTBOX_DIR) as an .eml file and logged, for development and tests.
+
+`send_mail` queues the message until the current transaction commits.
+"""
+import smtplib
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+from webapp.core.db import after_commit, utcnow
+from webapp.extensions import db
+
+
+def build_message(to, subject, body, sender):
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid()
+    msg.set_content(body)
+    return msg
+
+
+def deliver(msg, config, logger):
+    if config.get("SMTP_HOST"):
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
+            if config.get("SMTP_STARTTLS"):
+                smtp.starttls()
+            if config.get("SMTP_USER"):
+                smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+            smtp.send_message(msg)
+        logger.info("mail sent to %s: %s", msg["To"], msg["Subject"])
+        return None
+    outbox = Path(config["MAIL_OUTBOX_DIR"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
+    path = outbox / name
+    path.write_bytes(bytes(msg))
+    logger.info("mail to %s written to outbox %s: %s", msg["To"], path, msg["Subject"])
+    return path
+
+
+def send_mail(to, subject, body):
+    app = current_app._get_current_object()
+    msg = build_message(to, subject, body, app.config["MAIL_FROM"])
+
+    def _send():
+        try:
+            deliver(msg, app.config, app.logger)
+        except (OSError, smtplib.SMTPException):
+            app.logger.exception("could not send mail to %s", to)
+
+    after_commit(db.session(), _send)
+    return msg
+
+
+def read_outbox(outbox_dir):
+    """Parsed messages in the file outbox, oldest first (for tests and the CLI)."""
+    from email import policy
+    from email.parser import BytesParser
+
+    paths = sorted(Path(outbox_dir).glob("*.eml"))
+    return [BytesParser(policy=policy.default).parsebytes(p.read_bytes()) for p in paths]

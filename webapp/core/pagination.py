@@ -1,0 +1,42 @@
+"""Pagination shared by pages and the API (`?page=&per_page=`, capped)."""
+from dataclasses import dataclass
+from math import ceil
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self):
+        return max(1, ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+
+def parse_page_args(args, default_per_page=20, max_per_page=100):
+    def _int(name, default):
+        try:
+            return int(args.get(name, default))
+        except (TypeError, ValueError):
+            return default
+
+    page = max(1, _int("page", 1))
+    per_page = min(max(1, _int("per_page", default_per_page)), max_per_page)
+    return page, per_page
+
+
+def paginate(query, page, per_page):
+    """Paginate a SQLAlchemy query (legacy Query or select via db.session)."""
+    total = query.order_by(None).count()
+    items = query.limit(per_page).offset((page - 1) * per_page).all()
+    return Page(items=items, page=page, per_page=per_page, total=total)

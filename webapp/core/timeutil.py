@@ -1,0 +1,16 @@
+"""Time zone helpers: timestamps are stored in naive UTC and shown in Asia/Shanghai."""
+from datetime import timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
+
+
+def local_zone():
+    name = current_app.config.get("TIMEZONE", "Asia/Shanghai") if has_app_context() else "Asia/Shanghai"
+    return ZoneInfo(name)
+
+
+def to_local(value):
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(local_zone())

@@ -1,0 +1,34 @@
+"""Site-wide pages: the home page and the placeholders of sections not built yet."""
+from flask import Blueprint, abort, render_template
+
+bp = Blueprint("main", __name__, template_folder="../templates")
+
+# Navigation: (endpoint or section key, title, short description). Sections whose
+# capability is not built yet render a page that says so plainly.
+SECTIONS = {
+    "suggestions": ("建言献策", "向实名认证的科协领导提出意见建议，公开答复、限时办理。"),
+    "forum": ("科技社区", "按学科划分的科技社区论坛，交流学术、结识同行。"),
+    "science": ("科普", "科普文章、科普微视与科普教育基地电子地图。"),
+    "salons": ("学术沙龙", "会员发起学术沙龙，同行报名参加。"),
+    "review": ("论文评审", "学会征文、专家匿名评审、排名与评定。"),
+    "chat": ("交流", "科技工作者实时交流。"),
+    "search": ("搜索", "全站中文全文搜索。"),
+}
+
+
+@bp.route("/")
+def index():
+    return render_template("main/index.html", sections=SECTIONS)
+
+
+@bp.route("/section/<key>")
+def coming_soon(key):
+    if key not in SECTIONS:
+        abort(404)
+    title, description = SECTIONS[key]
+    return render_template("main/coming_soon.html", key=key, title=title, description=description)
+
+
+@bp.route("/healthz")
+def healthz():
+    return {"status": "ok"}

@@ -1,0 +1,1 @@
+"""Notifications: the per-user notification centre and the `notify()` service."""

@@ -1,0 +1,1 @@
+"""Notifications API (STUB — being written)."""

@@ -1,0 +1,25 @@
+"""A notification addressed to one user."""
+from webapp.core.db import utcnow
+from webapp.extensions import db
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (db.Index("ix_notifications_user_read", "user_id", "read_at"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    actor_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
+    kind = db.Column(db.String(64), nullable=False)
+    title = db.Column(db.String(200), nullable=False)
+    body = db.Column(db.Text, nullable=False, default="", server_default="")
+    link = db.Column(db.String(500))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    read_at = db.Column(db.DateTime)
+
+    user = db.relationship("User", foreign_keys=[user_id])
+    actor = db.relationship("User", foreign_keys=[actor_id])
+
+    @property
+    def is_read(self):
+        return self.read_at is not None

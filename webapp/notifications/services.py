@@ -1,0 +1,54 @@
+"""Notify users; list, count and mark notifications read.
+
+`notify()` is what every capability calls. It adds to the caller's transaction, so a
+notification exists only if the action that caused it committed.
+"""
+from webapp.core.db import utcnow
+from webapp.core.errors import NotFound
+from webapp.extensions import db
+from webapp.notifications.models import Notification
+
+
+def notify(user, kind, title, body="", link=None, actor=None):
+    note = Notification(
+        user_id=user.id if hasattr(user, "id") else int(user),
+        actor_id=getattr(actor, "id", None),
+        kind=kind,
+        title=title[:200],
+        body=body or "",
+        link=link,
+    )
+    db.session.add(note)
+    return note
+
+
+def notifications_for(user, unread_only=False):
+    q = Notification.query.filter(Notification.user_id == user.id)
+    if unread_only:
+        q = q.filter(Notification.read_at.is_(None))
+    return q.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def unread_count(user):
+    return Notification.query.filter(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    ).count()
+
+
+def mark_read(user, notification_id):
+    note = db.session.get(Notification, notification_id)
+    # Another user's notification is reported as missing, not forbidden.
+    if note is None or note.user_id != user.id:
+        raise NotFound("找不到该通知")
+    if note.read_at is None:
+        note.read_at = utcnow()
+    db.session.commit()
+    return note
+
+
+def mark_all_read(user):
+    count = Notification.query.filter(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    ).update({Notification.read_at: utcnow()}, synchronize_session=False)
+    db.session.commit()
+    return count
