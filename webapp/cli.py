@@ -1,5 +1,99 @@
-"""CLI commands: `flask seed-demo`, `flask create-admin USERNAME`."""
+"""CLI commands: `flask seed-demo` and `flask create-admin USERNAME`."""
+import json
+
 import click
+from flask import current_app
+from sqlalchemy import func
+
+from webapp.config import BASE_DIR
+
+DEMO_PASSWORD = "demo-password-2026"
+CONTENT_DIR = BASE_DIR / "content"
+
 
 def init_app(app):
-    pass
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_admin)
+
+
+def load_content(name):
+    with open(CONTENT_DIR / name, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def seed_accounts():
+    """Create the demo accounts that do not exist yet; returns the usernames created."""
+    from webapp.accounts.models import Role, User, UserRole
+    from webapp.core import audit
+    from webapp.core.db import utcnow
+    from webapp.extensions import db
+    from webapp.notifications.services import notify
+
+    created = []
+    for spec in load_content("accounts.json")["users"]:
+        user = User.query.filter(func.lower(User.username) == spec["username"].lower()).first()
+        if user is None:
+            user = User(username=spec["username"], email=spec["email"], display_name=spec["display_name"],
+                        institution=spec.get("institution", ""), discipline_tags=spec.get("discipline_tags", []),
+                        bio=spec.get("bio", ""))
+            user.set_password(DEMO_PASSWORD)
+            db.session.add(user)
+            created.append(user.username)
+        for role in spec.get("roles", []):
+            if not user.has_role(role):
+                user.role_grants.append(UserRole(role=Role(role).value))
+        verified = spec.get("verified")
+        if verified and not user.is_verified:
+            user.verified_at = utcnow()
+            user.real_name = verified["real_name"]
+            user.organisation = verified["organisation"]
+            user.position = verified["position"]
+        db.session.flush()
+        if user.username in created:
+            audit.record(None, "demo.seed_user", "user", user.id, f"载入演示账号 {user.username}")
+            notify(user, "welcome", "欢迎来到科技工作者之家", body="这是一个演示账号。", link=user.url)
+    db.session.commit()
+    return created
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Load the demo content from content/ (idempotent; development only)."""
+    if current_app.config.get("APP_ENV") == "production":
+        raise click.ClickException("seed-demo refuses to run in production mode (APP_ENV=production).")
+    created = seed_accounts()
+    if created:
+        click.echo(f"Created demo accounts: {', '.join(created)} (password: {DEMO_PASSWORD})")
+    else:
+        click.echo("Demo accounts already present; nothing to do.")
+
+
+@click.command("create-admin")
+@click.argument("username")
+@click.option("--email", prompt="E-mail", help="E-mail address of the administrator.")
+@click.password_option(prompt="Password", confirmation_prompt=True)
+def create_admin(username, email, password):
+    """Create an administrator account, or grant the admin role to an existing user."""
+    from webapp.accounts import services
+    from webapp.accounts.models import Role, UserRole
+    from webapp.core import audit
+    from webapp.core.errors import ValidationError
+    from webapp.extensions import db
+
+    existing = services.find_user(username)
+    if existing is not None:
+        if not existing.has_role(Role.admin):
+            existing.role_grants.append(UserRole(role=Role.admin.value))
+            audit.record(None, "role.grant", "user", existing.id, f"命令行授予 {existing.username} 管理员角色")
+            db.session.commit()
+        click.echo(f"{existing.username} is an administrator.")
+        return
+    try:
+        user = services.register_user(username, email, password, username,
+                                      roles=[Role.member, Role.admin])
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {v}" for k, v in exc.fields.items()) or exc.message
+        raise click.ClickException(problems) from None
+    audit.record(None, "role.grant", "user", user.id, f"命令行创建管理员 {user.username}")
+    db.session.commit()
+    click.echo(f"Created administrator {user.username}.")

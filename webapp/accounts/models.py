@@ -102,7 +102,8 @@ class User(UserMixin, db.Model):
 
     @property
     def url(self):
-        return url_for("accounts.profile", username=self.username)
+        # A plain path (not url_for) so services and CLI commands can use it too.
+        return f"/u/{self.username}"
 
     def avatar_url(self, size="large"):
         if not self.avatar_key:
