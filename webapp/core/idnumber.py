@@ -6,15 +6,20 @@ only masked (first 6 + last 4) and as a keyed hash, never in clear.
 import hashlib
 import hmac
 import re
+import unicodedata
 from datetime import date
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_PATTERN = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only: a bare \d would also accept e.g. Arabic-Indic digits, letting the
+# same number validate under a second spelling (and a second hash).
+_PATTERN = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def normalize(value):
-    return (value or "").strip().replace(" ", "").upper()
+    # NFKC turns the full-width digits and letters of Chinese input methods into ASCII.
+    value = unicodedata.normalize("NFKC", value or "")
+    return re.sub(r"\s+", "", value).upper()
 
 
 def check_digit(first17):
@@ -24,7 +29,7 @@ def check_digit(first17):
 
 def is_valid(value):
     number = normalize(value)
-    if not _PATTERN.match(number):
+    if not _PATTERN.fullmatch(number):
         return False
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
