@@ -3,9 +3,12 @@
 This is the only place that sanitises. One allow-list; a later move to nh3 is one file.
 Sanitise after rendering, never before.
 """
+from functools import partial
+
 import bleach
+from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote",
@@ -27,27 +30,27 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 
 def _link_attrs(attrs, new=False):
     href = attrs.get((None, "href"), "")
-    if href.startswith(("http://", "https://")):
+    if href.lower().startswith(("http://", "https://", "//")):
         attrs[(None, "rel")] = "nofollow noopener noreferrer"
         attrs[(None, "target")] = "_blank"
     return attrs
 
 
+# Linkify as a filter of the same pass: a separate bleach.linkify() with skip_tags
+# escapes the text inside <pre>/<code> a second time (`a < b` showed as `a &lt; b`).
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[],
+    filters=[partial(LinkifyFilter, callbacks=[_link_attrs], skip_tags=["pre", "code"], parse_email=False)],
 )
 
 
 def sanitize_html(html):
     """Sanitise HTML against the one allow-list; returns Markup safe to render."""
-    cleaned = _cleaner.clean(html or "")
-    cleaned = bleach.linkify(cleaned, callbacks=[_link_attrs], skip_tags=["pre", "code"], parse_email=False)
-    return Markup(cleaned)
+    return Markup(_cleaner.clean(html or ""))
 
 
 def render_markdown(text):
@@ -56,7 +59,10 @@ def render_markdown(text):
 
 
 def plain_text(text):
-    """Plain text with line breaks → safe HTML paragraphs (for bios and short notes)."""
-    escaped = bleach.clean(text or "", tags=set(), strip=True)
-    paragraphs = [p.replace("\n", "<br>") for p in escaped.split("\n\n") if p.strip()]
+    """Plain text with line breaks → safe HTML paragraphs (for bios and short notes).
+
+    Everything is escaped, so the reader sees exactly what was typed (`<b>` included).
+    """
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = [str(escape(p.strip("\n"))).replace("\n", "<br>") for p in text.split("\n\n") if p.strip()]
     return Markup("".join(f"<p>{p}</p>" for p in paragraphs))
