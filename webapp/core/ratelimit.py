@@ -11,8 +11,14 @@ from flask import current_app
 
 
 class MemoryBackend:
+    # Sweep keys whose hits have all expired every this many hits, so names and
+    # addresses that are tried once and never again do not accumulate.
+    SWEEP_EVERY = 1000
+
     def __init__(self):
         self._hits = {}
+        self._windows = {}
+        self._since_sweep = 0
         self._lock = threading.Lock()
 
     def hit(self, key, window):
@@ -21,22 +27,39 @@ class MemoryBackend:
             hits = [t for t in self._hits.get(key, []) if t > now - window]
             hits.append(now)
             self._hits[key] = hits
+            self._windows[key] = window
+            self._since_sweep += 1
+            if self._since_sweep >= self.SWEEP_EVERY:
+                self._sweep(now)
             return len(hits)
 
     def count(self, key, window):
         now = time.time()
         with self._lock:
             hits = [t for t in self._hits.get(key, []) if t > now - window]
-            self._hits[key] = hits
+            if hits:
+                self._hits[key] = hits
+            else:
+                self._forget(key)
             return len(hits), (min(hits) + window - now if hits else 0)
 
     def reset(self, key):
         with self._lock:
-            self._hits.pop(key, None)
+            self._forget(key)
 
     def clear(self):
         with self._lock:
             self._hits.clear()
+            self._windows.clear()
+
+    def _forget(self, key):
+        self._hits.pop(key, None)
+        self._windows.pop(key, None)
+
+    def _sweep(self, now):
+        self._since_sweep = 0
+        for key in [k for k, hits in self._hits.items() if not hits or hits[-1] <= now - self._windows[k]]:
+            self._forget(key)
 
 
 class RedisBackend:

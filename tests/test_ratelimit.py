@@ -1,0 +1,205 @@
+"""Sliding-window counters: the in-process backend and the Redis backend.
+
+Time is driven by a fake clock, so the windows are exercised without sleeping. The Redis
+tests use the real server at redis://127.0.0.1:6379/15 under a unique key prefix.
+"""
+import secrets
+
+import pytest
+from flask import Flask
+
+from webapp.core import ratelimit
+from webapp.core.ratelimit import MemoryBackend, RedisBackend
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+class FakeClock:
+    def __init__(self, start=1_700_000_000.0):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = FakeClock()
+    monkeypatch.setattr(ratelimit.time, "time", fake)
+    return fake
+
+
+@pytest.fixture
+def redis_backend():
+    try:
+        import redis
+
+        conn = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+        conn.ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means "no server to test against"
+        pytest.skip(f"Redis not reachable at {REDIS_URL} ({exc.__class__.__name__}): RedisBackend not tested")
+    prefix = f"sh-test-rl-{secrets.token_hex(6)}:"
+    backend = RedisBackend(REDIS_URL, prefix=prefix)
+    yield backend
+    for key in conn.scan_iter(prefix + "*"):
+        conn.delete(key)
+    assert not list(conn.scan_iter(prefix + "*"))
+    conn.close()
+
+
+@pytest.fixture(params=["memory", "redis"])
+def backend(request, clock):
+    if request.param == "memory":
+        return MemoryBackend()
+    return request.getfixturevalue("redis_backend")
+
+
+def test_hit_counts_events_in_the_window(backend, clock):
+    assert backend.hit("k", 60) == 1
+    clock.advance(1)
+    assert backend.hit("k", 60) == 2
+    clock.advance(1)
+    assert backend.hit("k", 60) == 3
+    assert backend.count("k", 60)[0] == 3
+
+
+def test_keys_are_independent(backend, clock):
+    backend.hit("a", 60)
+    backend.hit("a", 60)
+    backend.hit("b", 60)
+    assert backend.count("a", 60)[0] == 2
+    assert backend.count("b", 60)[0] == 1
+    assert backend.count("never", 60) == (0, 0)
+
+
+def test_window_slides_instead_of_resetting(backend, clock):
+    backend.hit("k", 100)            # t=0
+    clock.advance(40)
+    backend.hit("k", 100)            # t=40
+    clock.advance(40)
+    backend.hit("k", 100)            # t=80
+    assert backend.count("k", 100)[0] == 3
+    clock.advance(21)                # t=101: the first hit has left the window
+    assert backend.count("k", 100)[0] == 2
+    clock.advance(40)                # t=141: the second too
+    assert backend.count("k", 100)[0] == 1
+    assert backend.hit("k", 100) == 2
+    clock.advance(100)               # t=241: all gone
+    assert backend.count("k", 100)[0] == 0
+
+
+def test_retry_after_is_when_the_oldest_hit_expires(backend, clock):
+    backend.hit("k", 900)
+    clock.advance(300)
+    backend.hit("k", 900)
+    n, retry = backend.count("k", 900)
+    assert n == 2
+    assert retry == pytest.approx(600, abs=0.01)
+    clock.advance(599)
+    assert backend.count("k", 900)[1] == pytest.approx(1, abs=0.01)
+
+
+def test_reset_forgets_a_key(backend, clock):
+    for _ in range(5):
+        backend.hit("k", 60)
+    backend.hit("other", 60)
+    backend.reset("k")
+    assert backend.count("k", 60) == (0, 0)
+    assert backend.count("other", 60)[0] == 1
+
+
+def test_clear_forgets_everything(backend, clock):
+    backend.hit("a", 60)
+    backend.hit("b", 60)
+    backend.clear()
+    assert backend.count("a", 60)[0] == 0
+    assert backend.count("b", 60)[0] == 0
+
+
+def test_many_hits_in_the_same_instant_all_count(backend, clock):
+    # Redis sorted-set members must stay distinct even with identical timestamps.
+    for i in range(1, 26):
+        assert backend.hit("burst", 60) == i
+    assert backend.count("burst", 60)[0] == 25
+
+
+def test_memory_backend_drops_keys_whose_hits_have_expired(clock):
+    backend = MemoryBackend()
+    for i in range(50):
+        backend.hit(f"login:ip:10.0.0.{i}", 60)
+    clock.advance(61)
+    for i in range(50):
+        assert backend.count(f"login:ip:10.0.0.{i}", 60)[0] == 0
+    # Attackers cycling through names must not grow the store forever.
+    assert backend._hits == {}
+
+
+def test_redis_keys_expire_after_the_window(redis_backend, clock):
+    redis_backend.hit("ttl", 30)
+    ttl = redis_backend._redis.ttl(redis_backend._prefix + "ttl")
+    assert 0 < ttl <= 31
+
+
+def test_redis_clear_only_touches_its_own_prefix(redis_backend, clock):
+    neighbour = RedisBackend(REDIS_URL, prefix=redis_backend._prefix + "neighbour-")
+    other = RedisBackend(REDIS_URL, prefix=f"sh-test-rl-{secrets.token_hex(6)}:")
+    try:
+        other.hit("k", 60)
+        redis_backend.hit("k", 60)
+        redis_backend.clear()
+        assert redis_backend.count("k", 60)[0] == 0
+        assert other.count("k", 60)[0] == 1
+    finally:
+        other.clear()
+        neighbour.clear()
+
+
+def test_redis_backends_share_counts_across_instances(redis_backend, clock):
+    # What gunicorn workers rely on: two processes, one counter.
+    twin = RedisBackend(REDIS_URL, prefix=redis_backend._prefix)
+    redis_backend.hit("shared", 60)
+    twin.hit("shared", 60)
+    assert redis_backend.count("shared", 60)[0] == 2
+
+
+def test_is_limited_and_helpers_use_the_app_backend(clock):
+    app = Flask(__name__)
+    app.config["REDIS_URL"] = ""
+    ratelimit.init_app(app)
+    assert isinstance(app.extensions["ratelimit"], MemoryBackend)
+    with app.app_context():
+        for i in range(1, 4):
+            assert ratelimit.is_limited("k", 3, 60) == (False, pytest.approx(0 if i == 1 else 60, abs=0.01))
+            assert ratelimit.hit("k", 60) == i
+        limited, retry = ratelimit.is_limited("k", 3, 60)
+        assert limited and retry == pytest.approx(60, abs=0.01)
+        clock.advance(61)
+        assert ratelimit.is_limited("k", 3, 60)[0] is False
+        ratelimit.hit("k", 60)
+        ratelimit.reset("k")
+        assert ratelimit.is_limited("k", 1, 60)[0] is False
+
+
+def test_init_app_picks_redis_when_configured(redis_backend):
+    app = Flask(__name__)
+    app.config["REDIS_URL"] = REDIS_URL
+    app.config["RATELIMIT_PREFIX"] = redis_backend._prefix
+    ratelimit.init_app(app)
+    assert isinstance(app.extensions["ratelimit"], RedisBackend)
+    with app.app_context():
+        assert ratelimit.hit("via-app", 60) == 1
+    assert redis_backend.count("via-app", 60)[0] == 1
+
+
+def test_memory_backend_sweeps_keys_that_are_never_asked_about_again(clock, monkeypatch):
+    monkeypatch.setattr(MemoryBackend, "SWEEP_EVERY", 10)
+    backend = MemoryBackend()
+    for i in range(9):
+        backend.hit(f"login:acct:guess{i}", 60)
+    clock.advance(61)
+    backend.hit("fresh", 60)  # the 10th hit triggers a sweep
+    assert set(backend._hits) == {"fresh"}
+    assert backend.count("fresh", 60)[0] == 1
