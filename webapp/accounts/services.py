@@ -137,8 +137,11 @@ def register_user(username, email, password, display_name, roles=(Role.member,))
     return user
 
 
-def _throttle_keys(login, ip):
-    return f"login:acct:{(login or '').strip().lower()}", f"login:ip:{ip or '-'}"
+def _throttle_keys(login, ip, user=None):
+    # An existing account is counted by its id, so trying it under its username and its
+    # e-mail address shares one budget; unknown names are counted by the name typed.
+    account = f"login:user:{user.id}" if user is not None else f"login:acct:{(login or '').strip().lower()}"
+    return account, f"login:ip:{ip or '-'}"
 
 
 def authenticate(login, password, ip=None):
@@ -149,13 +152,13 @@ def authenticate(login, password, ip=None):
     """
     cfg = current_app.config
     window = cfg["LOGIN_FAIL_WINDOW"]
-    acct_key, ip_key = _throttle_keys(login, ip)
+    user = find_user(login)
+    acct_key, ip_key = _throttle_keys(login, ip, user)
     for key, limit in ((acct_key, cfg["LOGIN_FAIL_LIMIT_ACCOUNT"]), (ip_key, cfg["LOGIN_FAIL_LIMIT_IP"])):
         limited, retry = ratelimit.is_limited(key, limit, window)
         if limited:
             minutes = max(1, int(retry // 60) + 1)
             raise RateLimited(f"登录失败次数过多，请 {minutes} 分钟后再试", retry_after=int(retry) + 1)
-    user = find_user(login)
     if user is None or not user.check_password(password or ""):
         ratelimit.hit(acct_key, window)
         ratelimit.hit(ip_key, window)
@@ -244,7 +247,7 @@ def reset_password(token, new_password):
         raise ValidationError(fields={"password": err})
     user.set_password(new_password)
     user.session_version += 1
-    ratelimit.reset(_throttle_keys(user.username, None)[0])
+    ratelimit.reset(_throttle_keys(user.username, None, user)[0])
     audit.record(user, "account.password_reset", "user", user.id, f"{user.username} 通过邮件重置了密码")
     db.session.commit()
     return user
@@ -404,8 +407,16 @@ def user_for_token(secret):
     return user
 
 
+def active_tokens(user):
+    """Query of the user's tokens that still work (not revoked, not expired), newest first."""
+    return ApiToken.query.filter(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > utcnow()),
+    ).order_by(ApiToken.id.desc())
+
+
 def list_tokens(user):
-    return ApiToken.query.filter_by(user_id=user.id, revoked_at=None).order_by(ApiToken.id.desc()).all()
+    return active_tokens(user).all()
 
 
 def revoke_token(user, token_id):
