@@ -21,6 +21,12 @@ def create_app(config=None):
     app.config.update(load_config())
     if config:
         app.config.update(config)
+        # load_config() derived these from the environment's APP_ENV; follow an
+        # overridden APP_ENV unless they were overridden too.
+        production = app.config["APP_ENV"] == "production"
+        for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            if key not in config:
+                app.config[key] = production
     check_production(app.config)
     app.json.ensure_ascii = False
     os.makedirs(app.instance_path, exist_ok=True)
@@ -113,25 +119,30 @@ def _register_error_handlers(app):
     @app.errorhandler(ServiceError)
     def service_error(exc):
         if _wants_json():
-            return error_response(exc.status, exc.code, exc.message, exc.fields)
+            retry_after = getattr(exc, "retry_after", None)
+            headers = {"Retry-After": str(retry_after)} if retry_after else None
+            return error_response(exc.status, exc.code, exc.message, exc.fields, headers=headers)
         return render_template("errors/error.html", code=exc.status, title="无法完成操作", message=exc.message), exc.status
 
     @app.errorhandler(HTTPException)
     def http_error(exc):
         code = exc.code or 500
+        # Keep the exception's own headers (e.g. Allow on 405), not its HTML content type.
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
         if _wants_json():
             names = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                      405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
                      429: "rate_limited"}
             messages = {404: "找不到该资源", 405: "不支持该请求方法", 403: "没有权限执行此操作",
                         401: "需要登录（Bearer 令牌）", 413: "上传内容过大"}
-            return error_response(code, names.get(code, "http_error"), messages.get(code, exc.description))
+            return error_response(code, names.get(code, "http_error"), messages.get(code, exc.description),
+                                  headers=headers)
         titles = {400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "页面不存在",
                   405: "不支持的请求", 413: "上传文件过大", 429: "操作过于频繁"}
         messages = {403: "您没有访问该页面的权限。", 404: "您访问的页面不存在或已被删除。",
                     413: "上传的文件超过了大小限制。"}
         return render_template("errors/error.html", code=code, title=titles.get(code, "出错了"),
-                               message=messages.get(code, exc.description)), code
+                               message=messages.get(code, exc.description)), code, headers
 
     @app.errorhandler(500)
     def server_error(exc):

@@ -5,9 +5,10 @@ from flask_login import current_user
 from webapp.accounts import services
 from webapp.accounts.serializers import ME_SCHEMA, USER_SCHEMA, iso, me_json, user_json
 from webapp.api import api_route
-from webapp.api.auth import json_body, token_required
-from webapp.api.openapi import ref, registry
+from webapp.api.auth import json_body, list_response, page_args, text_fields, token_required
+from webapp.api.openapi import list_of, ref, registry
 from webapp.core.errors import ValidationError
+from webapp.core.pagination import paginate
 
 TOKEN_SCHEMA = registry.schema("ApiToken", {
     "type": "object",
@@ -41,9 +42,9 @@ def token_json(token):
                                    "password": {"type": "string"}, "display_name": {"type": "string"}}},
            responses={201: USER_SCHEMA})
 def register():
-    data = json_body()
-    user = services.register_user(data.get("username"), data.get("email"), data.get("password"),
-                                  data.get("display_name"))
+    username, email, password, display_name = text_fields(json_body(), "username", "email", "password",
+                                                          "display_name")
+    user = services.register_user(username, email, password, display_name)
     return user_json(user), 201
 
 
@@ -55,26 +56,22 @@ def register():
                                    "name": {"type": "string", "description": "A label, e.g. the device"}}},
            responses={201: NEW_TOKEN_SCHEMA, 429: ref("Error")})
 def create_token():
-    data = json_body()
-    missing = {f: "必填" for f in ("username", "password") if not data.get(f)}
+    username, password, name = text_fields(json_body(), "username", "password", "name")
+    missing = {f: "必填" for f, value in (("username", username), ("password", password)) if not value}
     if missing:
         raise ValidationError("请填写用户名和密码", fields=missing)
-    user = services.authenticate(data["username"], data["password"], ip=request.remote_addr)
-    token, secret = services.create_token(user, data.get("name") or request.headers.get("User-Agent", "")[:64])
+    user = services.authenticate(username, password, ip=request.remote_addr)
+    token, secret = services.create_token(user, name or request.headers.get("User-Agent", "")[:64])
     body = token_json(token)
     body.update({"token": secret, "user": me_json(user)})
     return body, 201
 
 
 @api_route("/auth/tokens", methods=["GET"], summary="List the caller's active tokens", tags=["auth"], auth=True,
-           responses={200: {"type": "object", "required": ["items"], "properties": {
-               "items": {"type": "array", "items": TOKEN_SCHEMA}, "page": {"type": "integer"},
-               "per_page": {"type": "integer"}, "total": {"type": "integer"}}}},
-           endpoint="list_tokens")
+           responses={200: list_of(TOKEN_SCHEMA)}, paginated=True, endpoint="list_tokens")
 @token_required
 def list_tokens():
-    tokens = services.list_tokens(current_user)
-    return {"items": [token_json(t) for t in tokens], "page": 1, "per_page": len(tokens), "total": len(tokens)}
+    return list_response(paginate(services.active_tokens(current_user), *page_args()), token_json)
 
 
 @api_route("/auth/tokens/<int:token_id>", methods=["DELETE"], summary="Revoke one of the caller's tokens",

@@ -4,7 +4,7 @@ from functools import wraps
 from flask import current_app, g, request
 from flask_login import current_user
 
-from webapp.core.errors import AuthenticationRequired, ServiceError
+from webapp.core.errors import AuthenticationRequired, ServiceError, ValidationError
 from webapp.core.pagination import parse_page_args
 
 
@@ -41,6 +41,18 @@ def json_body():
     if not isinstance(data, dict):
         raise ServiceError("请求体必须是 JSON 对象", code="malformed_json")
     return data
+
+
+def text_fields(data, *names):
+    """The named fields of a JSON body as strings (None when absent).
+
+    Services expect text; a number, list or object sent instead is a 422 naming the
+    field, not a crash in `.strip()`.
+    """
+    wrong = {name: "必须是字符串" for name in names if data.get(name) is not None and not isinstance(data[name], str)}
+    if wrong:
+        raise ValidationError("字段类型错误", fields=wrong)
+    return [data.get(name) for name in names]
 
 
 def page_args():
