@@ -1,12 +1,247 @@
-"""Staff pages (STUB — being written)."""
-from flask import Blueprint
+"""Staff pages: dashboard, users (roles, suspension), the verification queue, the audit log.
 
+Every page needs a staff member or an administrator (checked once, before each request);
+the services check again, and role grants are refused to anyone but an administrator
+(a staff member's POST gets the 403 page from the app's ServiceError handler).
+"""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from webapp.accounts import services as accounts
+from webapp.accounts.models import Role, VerificationState
+from webapp.admin import services
+from webapp.admin.forms import (
+    ApproveForm, AuditFilterForm, GrantRoleForm, RejectForm, SuspendForm, UserSearchForm, select_choices,
+)
+from webapp.core.errors import PermissionDenied, ServiceError, ValidationError
+from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import staff_required
+from webapp.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
 
-@bp.route("/")
+@bp.before_request
 @staff_required
+def _staff_only():
+    """Anonymous visitors are sent to the login page, members get 403."""
+
+
+@bp.app_template_global()
+def verification_proof_url(req):
+    # The proof download route belongs to the accounts pages.
+    return f"/account/verification/{req.id}/proof"
+
+
+@bp.app_template_filter()
+def ordered_roles(roles):
+    """Roles in their declared order (member first, admin last)."""
+    return [r for r in Role if r in set(roles)]
+
+
+@bp.app_template_global()
+def audit_action_title(action):
+    return services.ACTION_TITLES.get(action, action)
+
+
+def _form_errors(form, exc):
+    """Put a ServiceError's field messages on the form; flash what fits no field."""
+    db.session.rollback()
+    unplaced = [] if exc.fields else [exc.message]
+    for name, message in exc.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors or []) + [message]
+        else:
+            unplaced.append(message)
+    for message in unplaced:
+        flash(message, "error")
+
+
+# ---------------------------------------------------------------- dashboard
+
+@bp.route("/")
 def index():
-    return "admin"
+    counts = services.dashboard_counts(current_user)
+    recent = services.audit_log(current_user).limit(8).all()
+    return render_template("admin/index.html", counts=counts, recent=recent)
+
+
+# ---------------------------------------------------------------- users
+
+@bp.route("/users")
+def users():
+    form = UserSearchForm(request.args)
+    form.validate()
+    # An invalid filter (a role that does not exist, say) is dropped, the others kept.
+    q, role, state = (None if f.errors else f.data for f in (form.q, form.role, form.state))
+    page, per_page = parse_page_args(request.args, default_per_page=25)
+    result = paginate(services.list_users(current_user, q=q, role=role, state=state), page, per_page)
+    return render_template("admin/users.html", form=form, page=result)
+
+
+def _render_user(user, suspend_form=None, grant_form=None, status=200):
+    verifications = accounts.verification_history(user)
+    return render_template(
+        "admin/user.html", user=user, verifications=verifications,
+        audit_entries=services.audit_about_user(current_user, user),
+        suspend_form=suspend_form or SuspendForm(formdata=None),
+        grant_form=grant_form or GrantRoleForm(formdata=None),
+        grantable=[r for r in Role if not user.has_role(r)],
+    ), status
+
+
+@bp.route("/users/<int:user_id>")
+def user(user_id):
+    return _render_user(services.get_user(current_user, user_id))
+
+
+@bp.route("/users/<int:user_id>/roles", methods=["POST"])
+def grant_role(user_id):
+    user = services.get_user(current_user, user_id)
+    if not current_user.is_admin:
+        raise PermissionDenied("只有管理员可以授予角色")
+    form = GrantRoleForm()
+    if not form.validate_on_submit():
+        return _render_user(user, grant_form=form, status=422)
+    try:
+        granted = services.grant_role(current_user, user, form.role.data)
+    except PermissionDenied:
+        raise
+    except ServiceError as exc:
+        _form_errors(form, exc)
+        return _render_user(user, grant_form=form, status=exc.status)
+    title = Role(form.role.data).title
+    if granted:
+        flash(f"已授予 {user.display_name}「{title}」角色", "success")
+    else:
+        flash(f"{user.display_name} 已经拥有「{title}」角色", "info")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/roles/<role>/revoke", methods=["POST"])
+def revoke_role(user_id, role):
+    user = services.get_user(current_user, user_id)
+    try:
+        revoked = services.revoke_role(current_user, user, role)
+    except PermissionDenied:
+        raise
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("admin.user", user_id=user.id))
+    title = Role(role).title
+    if revoked:
+        flash(f"已撤销 {user.display_name} 的「{title}」角色", "success")
+    else:
+        flash(f"{user.display_name} 没有「{title}」角色", "info")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/suspend", methods=["POST"])
+def suspend(user_id):
+    user = services.get_user(current_user, user_id)
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        return _render_user(user, suspend_form=form, status=422)
+    try:
+        accounts.suspend_user(current_user, user, form.reason.data)
+    except PermissionDenied:
+        raise
+    except ServiceError as exc:
+        _form_errors(form, exc)
+        return _render_user(user, suspend_form=form, status=exc.status)
+    flash(f"已停用 {user.display_name} 的账号", "success")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/unsuspend", methods=["POST"])
+def unsuspend(user_id):
+    user = services.get_user(current_user, user_id)
+    accounts.unsuspend_user(current_user, user)
+    flash(f"已恢复 {user.display_name} 的账号", "success")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+# ---------------------------------------------------------------- verification
+
+@bp.route("/verifications")
+def verifications():
+    state = request.args.get("state") or VerificationState.pending.value
+    try:
+        state = services.parse_verification_state(state)
+    except ValidationError:
+        state = VerificationState.pending
+    page, per_page = parse_page_args(request.args, default_per_page=20)
+    result = paginate(services.list_verifications(current_user, state), page, per_page)
+    return render_template("admin/verifications.html", page=result, state=state,
+                           counts=services.verification_counts(current_user),
+                           approve_form=ApproveForm(formdata=None), reject_form=RejectForm(formdata=None))
+
+
+def _render_verification(req, approve_form=None, reject_form=None, status=200):
+    return render_template("admin/verification.html", req=req,
+                           approve_form=approve_form or ApproveForm(formdata=None),
+                           reject_form=reject_form or RejectForm(formdata=None)), status
+
+
+@bp.route("/verifications/<int:request_id>")
+def verification(request_id):
+    return _render_verification(services.get_verification(current_user, request_id))
+
+
+def _decided_elsewhere(req, exc):
+    db.session.rollback()
+    flash(exc.message, "error")
+    return redirect(url_for("admin.verification", request_id=req.id))
+
+
+@bp.route("/verifications/<int:request_id>/approve", methods=["POST"])
+def approve_verification(request_id):
+    req = services.get_verification(current_user, request_id)
+    form = ApproveForm()
+    if not form.validate_on_submit():
+        return _render_verification(req, approve_form=form, status=422)
+    try:
+        accounts.approve_verification(current_user, req, form.note.data)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return _render_verification(req, approve_form=form, status=exc.status)
+    except ServiceError as exc:
+        return _decided_elsewhere(req, exc)
+    flash(f"已通过 {req.real_name} 的实名认证", "success")
+    return redirect(url_for("admin.verifications"))
+
+
+@bp.route("/verifications/<int:request_id>/reject", methods=["POST"])
+def reject_verification(request_id):
+    req = services.get_verification(current_user, request_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _render_verification(req, reject_form=form, status=422)
+    try:
+        accounts.reject_verification(current_user, req, form.reason.data)
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return _render_verification(req, reject_form=form, status=exc.status)
+    except ServiceError as exc:
+        return _decided_elsewhere(req, exc)
+    flash(f"已驳回 {req.real_name} 的实名认证申请", "success")
+    return redirect(url_for("admin.verifications"))
+
+
+# ---------------------------------------------------------------- audit log
+
+@bp.route("/audit")
+def audit():
+    form = AuditFilterForm(request.args)
+    actions = services.audit_actions(current_user)
+    form.action.choices = select_choices([("", "全部操作")] + [(a, f"{audit_action_title(a)}（{a}）") for a in actions])
+    action = form.action.data if form.action.data in actions else None
+    page, per_page = parse_page_args(request.args, default_per_page=50)
+    result = paginate(services.audit_log(current_user, action=action), page, per_page)
+    return render_template("admin/audit.html", form=form, page=result)
