@@ -14,10 +14,13 @@ def load_bearer_user():
 
     header = request.headers.get("Authorization", "")
     user = None
+    bad_token = False
     if header[:7].lower() == "bearer ":
         user = user_for_token(header[7:].strip())
-        if user is None:
-            g._api_bad_token = True
+        bad_token = user is None
+    # Set both every time: `g` outlives the request when an app context was already pushed
+    # (tests, CLI), and a previous request's flag must not leak into this one.
+    g._api_bad_token = bad_token
     # Flask-Login reads g._login_user; setting it keeps the cookie session out of the API.
     g._login_user = user or current_app.login_manager.anonymous_user()
 
