@@ -1,44 +1,236 @@
-"""Account pages (STUB — being written)."""
-from flask import Blueprint, abort, send_file
+"""Account pages: register, log in and out, passwords, profiles, avatars and
+real-name verification. Each view parses a form, calls accounts.services and
+shows a ServiceError on the form it came from.
+"""
+from urllib.parse import urlsplit
 
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_remembered, login_required, login_user, logout_user
+
+from webapp.accounts import services
+from webapp.accounts.forms import (
+    AvatarForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm,
+    ResetPasswordForm, VerificationForm,
+)
 from webapp.core import uploads
+from webapp.core.errors import RateLimited, ServiceError, ValidationError
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    return "login"
+# ---------------------------------------------------------------- helpers
 
+def show_service_error(form, exc, default_field=None):
+    """Put a ServiceError on the form; returns the status to re-render with.
+
+    Field messages go under their fields; the overall message goes on top unless it
+    only repeats a field message. Errors without fields can be aimed at
+    `default_field` (e.g. an upload refused by core.uploads).
+    """
+    fields = dict(exc.fields)
+    if not fields and default_field:
+        fields[default_field] = exc.message
+    for name, message in fields.items():
+        if name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            form.form_errors.append(message)
+    if exc.message not in fields.values():
+        form.form_errors.append(exc.message)
+    return exc.status
+
+
+def me():
+    """The logged-in User itself, not the current_user proxy (services return it, and
+    login_user must not be handed a proxy of itself)."""
+    return current_user._get_current_object()
+
+
+def form_status(form):
+    """422 for a submitted form that failed validation, else 200."""
+    return 422 if form.is_submitted() else 200
+
+
+def safe_next(target):
+    """`target` if it is a path on this site, else None (no open redirects)."""
+    target = (target or "").strip()
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target.rstrip("?") or "/"
+
+
+# ---------------------------------------------------------------- log in and out
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    return "register"
+    if current_user.is_authenticated:
+        return redirect(current_user.url)
+    form = RegisterForm()
+    status = form_status(form)
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(form.username.data, form.email.data, form.password.data,
+                                          form.display_name.data)
+        except ServiceError as exc:
+            status = show_service_error(form, exc)
+        else:
+            login_user(user)
+            flash(f"注册成功，欢迎加入科技工作者之家，{user.display_name}！", "success")
+            return redirect(user.url)
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or current_user.url)
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    status = form_status(form)
+    retry_after = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.username.data, form.password.data, ip=request.remote_addr)
+        except RateLimited as exc:
+            status = show_service_error(form, exc)
+            retry_after = exc.retry_after
+        except ServiceError as exc:
+            status = show_service_error(form, exc)
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(f"欢迎回来，{user.display_name}。", "success")
+            return redirect(safe_next(form.next.data) or user.url)
+    response = render_template("accounts/login.html", form=form, throttled=retry_after is not None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    return response, status, headers
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    return "logout"
+    if current_user.is_authenticated:
+        logout_user()
+        flash("您已退出登录。", "info")
+    return redirect(url_for("main.index"))
 
+
+# ---------------------------------------------------------------- passwords
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    status = form_status(form)
+    if form.validate_on_submit():
+        remembered = login_remembered()
+        try:
+            user = services.change_password(me(), form.current_password.data, form.new_password.data)
+        except ServiceError as exc:
+            status = show_service_error(form, exc)
+        else:
+            # The session id carries the session version, which the change bumped:
+            # log in again so this browser stays signed in while all others are not.
+            login_user(user, remember=remembered)
+            flash("密码已修改。其他设备上的登录已失效。", "success")
+            return redirect(user.url)
+    return render_template("accounts/change_password.html", form=form), status
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    status = form_status(form)
+    if form.validate_on_submit():
+        try:
+            services.request_password_reset(form.email.data, reset_link)
+        except ServiceError as exc:
+            status = show_service_error(form, exc)
+        else:
+            # The same answer whether or not the address is registered.
+            flash("如果该邮箱已注册，我们已向其发送重置密码的链接，请在 2 小时内查收并完成设置。", "info")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+def reset_link(token):
+    # Built on the configured public address, not on the request's Host header: a
+    # requester controls that header and could have the link (and token) point to
+    # their own site.
+    return current_app.config["SITE_URL"].rstrip("/") + url_for("accounts.reset_password", token=token)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        services.user_for_reset_token(token)
+    except ValidationError as exc:
+        return render_template("accounts/reset_invalid.html", message=exc.message), 400
+    form = ResetPasswordForm()
+    status = form_status(form)
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except ServiceError as exc:
+            status = show_service_error(form, exc)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash("密码已重置，请使用新密码登录。", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), status
+
+
+# ---------------------------------------------------------------- profiles and avatars
 
 @bp.route("/u/<username>")
 def profile(username):
-    return username
+    user = services.get_user_by_username(username)
+    return render_template("accounts/profile.html", user=user,
+                           is_self=current_user.is_authenticated and current_user.id == user.id)
+
+
+def _profile_form_for(user):
+    return ProfileForm(formdata=None, display_name=user.display_name, institution=user.institution,
+                       discipline_tags="，".join(user.discipline_tags or []), bio=user.bio)
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
 def edit_profile():
-    return "edit"
+    form = ProfileForm() if request.method == "POST" else _profile_form_for(me())
+    status = form_status(form)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(me(), form.display_name.data, form.institution.data,
+                                    form.discipline_tags.data, form.bio.data)
+        except ServiceError as exc:
+            status = show_service_error(form, exc)
+        else:
+            flash("个人资料已保存。", "success")
+            return redirect(url_for("accounts.edit_profile"))
+    return render_template("accounts/edit_profile.html", form=form, avatar_form=AvatarForm(formdata=None)), status
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
-def change_password():
-    return "pw"
-
-
-@bp.route("/account/verification", methods=["GET", "POST"])
-def verification():
-    return "verification"
+@bp.route("/account/profile/avatar", methods=["POST"])
+@login_required
+def upload_avatar():
+    form = AvatarForm()
+    status = 422
+    if form.validate_on_submit():
+        try:
+            services.set_avatar(me(), form.avatar.data.stream)
+        except ServiceError as exc:
+            status = show_service_error(form, exc, default_field="avatar")
+        else:
+            flash("头像已更新。", "success")
+            return redirect(url_for("accounts.edit_profile"))
+    return render_template("accounts/edit_profile.html", form=_profile_form_for(me()),
+                           avatar_form=form), status
 
 
 @bp.route("/avatars/<key>-<size>.webp")
@@ -47,3 +239,43 @@ def avatar(key, size):
     if path is None or not path.exists():
         abort(404)
     return send_file(path, mimetype="image/webp", max_age=86400)
+
+
+# ---------------------------------------------------------------- real-name verification
+
+@bp.route("/account/verification", methods=["GET", "POST"])
+@login_required
+def verification():
+    form = VerificationForm()
+    status = form_status(form)
+    if form.validate_on_submit():
+        try:
+            services.apply_for_verification(me(), form.real_name.data, form.organisation.data,
+                                            form.position.data, form.proof.data.stream, form.id_number.data)
+        except ServiceError as exc:
+            status = show_service_error(form, exc)
+        else:
+            flash("认证申请已提交，工作人员审核后会通知您。", "success")
+            return redirect(url_for("accounts.verification"))
+    # The resident ID number is never sent back to the browser, not even on a re-render.
+    form.id_number.data = ""
+    return render_template(
+        "accounts/verification.html", form=form,
+        pending=services.pending_verification(me()),
+        history=services.verification_history(me()),
+    ), status
+
+
+@bp.route("/account/verification/<int:request_id>/proof")
+@login_required
+def verification_proof(request_id):
+    req = services.get_verification(me(), request_id)  # NotFound for anyone else
+    path = uploads.private_document_path(req.proof_key)
+    if path is None or not path.exists():
+        abort(404)
+    is_pdf = req.proof_mime == "application/pdf"
+    response = send_file(path, mimetype=req.proof_mime, as_attachment=is_pdf,
+                         download_name=f"verification-{req.id}-proof{path.suffix}", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
