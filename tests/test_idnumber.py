@@ -137,3 +137,45 @@ def test_digest_is_keyed_and_stable():
     import hashlib
 
     assert first != hashlib.sha256(number.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------- storage through the service
+
+def _png():
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buf, "PNG")
+    buf.seek(0)
+    return buf
+
+
+def test_verification_stores_the_id_number_only_masked_and_hashed(app, make_user, db):
+    from webapp.accounts import services
+    from webapp.accounts.models import VerificationRequest
+
+    number = "11010519491231002x"
+    req = services.apply_for_verification(make_user("zhang"), "张三", "某省科协", "副主席", _png(), id_number=number)
+    assert req.id_number_masked == "110105********002X"
+    key = app.config["ID_HASH_KEY"] or app.config["SECRET_KEY"]
+    assert req.id_number_hash == idnumber.digest("11010519491231002X", key)
+    # The full number (either spelling) and its birth date appear in no column.
+    row = db.session.execute(db.text("SELECT * FROM verification_requests")).one()
+    for value in row:
+        text = str(value).upper()
+        assert "11010519491231002X" not in text and "19491231" not in text
+    assert VerificationRequest.query.count() == 1
+
+
+def test_verification_refuses_an_invalid_id_number(make_user, db):
+    from webapp.accounts import services
+    from webapp.accounts.models import VerificationRequest
+    from webapp.core.errors import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        services.apply_for_verification(make_user("zhang"), "张三", "某省科协", "副主席", _png(),
+                                        id_number="110105194912310021")
+    assert set(exc.value.fields) == {"id_number"}
+    assert VerificationRequest.query.count() == 0
