@@ -112,6 +112,8 @@ def test_user_list_search_filters_and_pages(people, make_user, signed_in, db):
     assert ids("/admin/users?state=suspended") == {suspended.id}
     assert ids("/admin/users?role=admin") == {people["admin"].id}
     assert ids("/admin/users?q=nobody-like-this") == set()
+    row = html(client.get("/admin/users?q=wangfang")).split("<tbody>")[1]
+    assert "会员" in row and "领导" in row and "已认证" in row
     # An unknown filter value is dropped rather than breaking the page.
     assert len(ids("/admin/users?role=pope")) == 5
 
@@ -181,6 +183,7 @@ def test_suspend_needs_a_reason(people, signed_in, post_form, db):
     resp = post_form(signed_in(people["staff"]), f"/admin/users/{member.id}/suspend", {"reason": "  "})
     assert resp.status_code == 422
     assert re.search(r'invalid-feedback[^"]*">\s*请填写停用原因', html(resp))
+    assert re.search(r'href="/admin/users" aria-current="page"', html(resp))  # still in its section
     db.session.expire_all()
     assert not member.is_suspended
     assert AuditLog.query.count() == 0

@@ -13,9 +13,8 @@ from webapp.accounts.models import Role
 from webapp.accounts.serializers import iso, user_json
 from webapp.admin import services
 from webapp.api import api_route
-from webapp.api.auth import json_body, list_response, page_args, token_required
+from webapp.api.auth import json_body, list_response, page_args, text_fields, token_required
 from webapp.api.openapi import list_of, ref, registry
-from webapp.core.errors import ValidationError
 from webapp.core.pagination import paginate
 
 ADMIN_USER_SCHEMA = registry.schema("AdminUser", {
@@ -123,13 +122,6 @@ def optional_body():
     return json_body()
 
 
-def _text(data, name):
-    value = data.get(name)
-    if value is not None and not isinstance(value, str):
-        raise ValidationError(fields={name: "必须是字符串"})
-    return value or ""
-
-
 # ---------------------------------------------------------------- users
 
 @api_route("/admin/users", methods=["GET"], summary="Search users (staff)", tags=["admin"], auth=True,
@@ -165,8 +157,8 @@ def admin_get_user(user_id):
 @token_required
 def admin_grant_role(user_id):
     user = services.get_user(current_user, user_id)
-    data = json_body()
-    granted = services.grant_role(current_user, user, _text(data, "role"))
+    (role,) = text_fields(json_body(), "role")
+    granted = services.grant_role(current_user, user, role)
     return admin_user_json(user), 201 if granted else 200
 
 
@@ -187,8 +179,8 @@ def admin_revoke_role(user_id, role):
 @token_required
 def admin_suspend_user(user_id):
     user = services.get_user(current_user, user_id)
-    data = json_body()
-    accounts.suspend_user(current_user, user, _text(data, "reason"))
+    (reason,) = text_fields(json_body(), "reason")
+    accounts.suspend_user(current_user, user, reason)
     return admin_user_json(user)
 
 
@@ -232,8 +224,8 @@ def admin_get_verification(request_id):
 @token_required
 def admin_approve_verification(request_id):
     req = services.get_verification(current_user, request_id)
-    data = optional_body()
-    accounts.approve_verification(current_user, req, _text(data, "note"))
+    (note,) = text_fields(optional_body(), "note")
+    accounts.approve_verification(current_user, req, note)
     return verification_json(req)
 
 
@@ -245,8 +237,8 @@ def admin_approve_verification(request_id):
 @token_required
 def admin_reject_verification(request_id):
     req = services.get_verification(current_user, request_id)
-    data = json_body()
-    accounts.reject_verification(current_user, req, _text(data, "reason"))
+    (reason,) = text_fields(json_body(), "reason")
+    accounts.reject_verification(current_user, req, reason)
     return verification_json(req)
 
 
