@@ -14,6 +14,7 @@ ID_NUMBER = "11010519491231002X"  # a valid check digit; only its masked form is
 def _forget_request_globals(sender, **extra):
     g.pop("_login_user", None)
     g.pop("csrf_token", None)
+    g.pop("_api_bad_token", None)
 
 
 @pytest.fixture(autouse=True)
