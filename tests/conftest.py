@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from itsdangerous import URLSafeTimedSerializer
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -48,6 +49,10 @@ def app(tmp_root):
         "RATELIMIT_PREFIX": f"sh-test-{secrets.token_hex(4)}:",
     }
     app = create_app(config)
+    # Tests hold an app context open, and Flask reuses it for every test-client request,
+    # so `g` (where Flask-Login caches the user and Flask-WTF the CSRF token) would leak
+    # from one client's request into the next. Start each request clean, as a server would.
+    request_started.connect(_forget_request_globals, app)
     with app.app_context():
         if url.startswith("postgresql"):
             _reset_postgres(db)
@@ -58,6 +63,12 @@ def app(tmp_root):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def _forget_request_globals(sender, **extra):
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
+    g.pop("_api_bad_token", None)
 
 
 def _reset_postgres(db):

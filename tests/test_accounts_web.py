@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.conftest import TEST_PASSWORD, extract_csrf
-from tests.web_helpers import field_error, html, isolated_requests  # noqa: F401
+from tests.web_helpers import field_error, html
 
 NEW_PASSWORD = "Another-Secret-77"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.web_helpers import field_error, html, isolated_requests  # noqa: F401
+from tests.web_helpers import field_error, html
 
 UPLOAD_URL = "/account/profile/avatar"
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from PIL import Image
 
-from tests.web_helpers import field_error, html, isolated_requests  # noqa: F401
+from tests.web_helpers import field_error, html
 
 URL = "/account/verification"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
