@@ -152,6 +152,9 @@ def test_unknown_api_path_is_a_404_envelope(client, method, path):
 def test_html_pages_still_get_html_errors(client):
     resp = client.get("/no-such-page")
     assert resp.status_code == 404 and resp.mimetype == "text/html"
+    resp = client.get("/logout")  # POST only
+    assert resp.status_code == 405 and resp.mimetype == "text/html"
+    assert "POST" in resp.headers["Allow"]
 
 
 @pytest.mark.parametrize("method, path, allowed", [
