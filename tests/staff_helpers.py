@@ -1,27 +1,7 @@
-"""Helpers for the staff, roles and notification tests.
-
-conftest keeps one app context open for a whole test and Flask reuses it for every
-test-client request, so `g` (where Flask-Login caches the current user and Flask-WTF the
-CSRF token) would leak from one client's request into the next client's. `isolated_requests`
-clears them at the start of each request, as a real server would.
-"""
+"""Helpers for the staff, roles and notification tests."""
 import pytest
-from flask import g, request_started
 
 ID_NUMBER = "11010519491231002X"  # a valid check digit; only its masked form is ever stored
-
-
-def _forget_request_globals(sender, **extra):
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
-    g.pop("_api_bad_token", None)
-
-
-@pytest.fixture(autouse=True)
-def isolated_requests(app):
-    request_started.connect(_forget_request_globals, app)
-    yield
-    request_started.disconnect(_forget_request_globals, app)
 
 
 def html(resp):

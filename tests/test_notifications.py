@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.staff_helpers import html, isolated_requests, signed_in  # noqa: F401
+from tests.staff_helpers import html, signed_in  # noqa: F401
 
 
 @pytest.fixture
