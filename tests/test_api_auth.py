@@ -515,3 +515,56 @@ def test_token_endpoint_throttles_an_address_across_accounts(client, make_user, 
     # The same account from elsewhere is fine: it had only two failures.
     assert new_token(client, "lisi", environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 201
     assert new_token(client, "zhang", environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 201
+
+
+def test_register_race_on_unique_username_gives_422_not_500(client, db, monkeypatch):
+    """Two registrations that both pass the duplicate check: the unique index decides."""
+    from webapp.accounts import services
+    from webapp.accounts.models import User
+
+    services.register_user("racer", "racer@example.org", "Racing-Pass-123", "赛跑者")
+    # Make the pre-insert duplicate checks miss, as a concurrent request would.
+    class _Blind:
+        def filter(self, *a, **k):
+            class _Q:
+                def first(self_inner):
+                    return None
+            return _Q()
+
+    monkeypatch.setattr(User, "query", _Blind())
+    resp = client.post("/api/v1/auth/register", json={
+        "username": "racer", "email": "racer2@example.org", "password": "Racing-Pass-456", "display_name": "又一个"})
+    monkeypatch.undo()
+    assert resp.status_code == 422
+    assert "username" in resp.get_json()["error"]["fields"]
+    assert User.query.filter_by(username="racer").count() == 1
+
+
+def test_unknown_username_still_costs_a_password_hash(app, monkeypatch):
+    """Timing must not reveal whether an account exists: a hash check runs either way."""
+    from webapp.accounts import services
+    from webapp.core.errors import ValidationError
+
+    calls = []
+    real = services.check_password_hash
+    monkeypatch.setattr(services, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
+    try:
+        services.authenticate("nobody-here", "Whatever-123", ip="10.0.0.9")
+    except ValidationError:
+        pass
+    assert len(calls) == 1 and calls[0].startswith("scrypt:")
+
+
+def test_trusted_proxy_setting_uses_forwarded_address(tmp_path):
+    from flask import request
+
+    from webapp import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x" * 32, "TRUSTED_PROXIES": 1,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.db'}",
+                      "UPLOAD_DIR": str(tmp_path / "u"), "INDEX_DIR": str(tmp_path / "i"),
+                      "MAIL_OUTBOX_DIR": str(tmp_path / "o")})
+    seen = []
+    app.before_request(lambda: seen.append(request.remote_addr))
+    app.test_client().get("/healthz", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen == ["203.0.113.7"]

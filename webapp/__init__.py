@@ -35,6 +35,11 @@ def create_app(config=None):
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     _init_extensions(app)
     _register_blueprints(app)
     _register_error_handlers(app)

@@ -61,6 +61,9 @@ def load_config():
         "API_MAX_PER_PAGE": _int("API_MAX_PER_PAGE", 100),
         "API_TOKEN_MAX_AGE_DAYS": _int("API_TOKEN_MAX_AGE_DAYS", 180),
         "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
+        # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
+        # trusted (so per-IP throttling sees the client's address). 0: none.
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Sessions and cookies
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -12,6 +12,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.accounts.models import (
     ApiToken, Role, User, UserRole, VerificationRequest, VerificationState,
@@ -133,7 +135,12 @@ def register_user(username, email, password, display_name, roles=(Role.member,))
     for role in roles:
         user.role_grants.append(UserRole(role=str(role)))
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two registrations raced past the checks above: the unique index decides.
+        db.session.rollback()
+        raise ValidationError("注册信息有误", fields={"username": "该用户名或邮箱已被注册"}) from None
     return user
 
 
@@ -159,6 +166,10 @@ def authenticate(login, password, ip=None):
         if limited:
             minutes = max(1, int(retry // 60) + 1)
             raise RateLimited(f"登录失败次数过多，请 {minutes} 分钟后再试", retry_after=int(retry) + 1)
+    if user is None:
+        # Spend the same hashing time as for a real account, so response timing does
+        # not reveal which usernames exist.
+        check_password_hash(_dummy_password_hash(), password or "")
     if user is None or not user.check_password(password or ""):
         ratelimit.hit(acct_key, window)
         ratelimit.hit(ip_key, window)
@@ -170,6 +181,15 @@ def authenticate(login, password, ip=None):
     user.last_login_at = utcnow()
     db.session.commit()
     return user
+
+
+_DUMMY_HASH = []
+
+
+def _dummy_password_hash():
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_hex(16)))
+    return _DUMMY_HASH[0]
 
 
 def change_password(user, current_password, new_password):
