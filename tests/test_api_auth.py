@@ -282,6 +282,13 @@ def test_me_without_a_token_is_401(client):
     error = assert_error(resp, 401, "unauthorized")
     assert has_chinese(error["message"])
     assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "invalid_token" not in resp.headers["WWW-Authenticate"]
+
+
+def test_forged_token_challenge_names_invalid_token(client):
+    resp = client.get("/api/v1/me", headers={"Authorization": "Bearer sh_forged"})
+    assert_error(resp, 401, "invalid_token")
+    assert resp.headers["WWW-Authenticate"] == 'Bearer realm="api", error="invalid_token"'
 
 
 @pytest.mark.parametrize("header", [

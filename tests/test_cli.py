@@ -26,6 +26,15 @@ def test_seed_demo_creates_demo_accounts_once(app, db):
     for user in User.query.all():
         assert user.check_password(DEMO_PASSWORD)
 
+    from pathlib import Path
+
+    from webapp.accounts.models import VerificationRequest
+
+    queue = VerificationRequest.query.all()
+    assert [(r.user.username, r.state) for r in queue] == [("member2", "pending")]
+    proof = Path(app.config["UPLOAD_DIR"]) / "proofs" / queue[0].proof_key
+    assert proof.exists() and queue[0].proof_mime == "image/jpeg"
+
 
 def test_seed_demo_refuses_production(app, db):
     from webapp.accounts.models import User

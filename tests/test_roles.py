@@ -202,6 +202,10 @@ def test_api_suspension_stops_the_users_tokens(people, client, auth_headers, db)
     assert client.get("/api/v1/notifications", headers=member_headers).status_code == 401
     assert client.get("/api/v1/notifications", headers=auth_headers(member)).status_code == 200
     assert [e.action for e in AuditLog.query.order_by(AuditLog.id)] == ["user.suspend", "user.unsuspend"]
+    # Unsuspending an account that is not suspended is refused and not audited.
+    resp = client.post(f"/api/v1/admin/users/{member.id}/unsuspend", headers=staff_headers)
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "conflict"
+    assert AuditLog.query.count() == 2
 
 
 # ---------------------------------------------------------------- staff API: verification

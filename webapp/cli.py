@@ -49,11 +49,36 @@ def seed_accounts():
             user.organisation = verified["organisation"]
             user.position = verified["position"]
         db.session.flush()
+        pending = spec.get("pending_verification")
+        if pending and user.username in created:
+            _demo_verification_request(user, pending)
         if user.username in created:
             audit.record(None, "demo.seed_user", "user", user.id, f"载入演示账号 {user.username}")
             notify(user, "welcome", "欢迎来到科技工作者之家", body="这是一个演示账号。", link=user.url)
     db.session.commit()
     return created
+
+
+def _demo_verification_request(user, spec):
+    """A pending real-name application with a generated proof, so the staff queue has work."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from webapp.accounts.models import VerificationRequest
+    from webapp.core import uploads
+    from webapp.extensions import db
+
+    image = Image.new("RGB", (800, 500), (246, 249, 254))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 20, 780, 480), outline=(11, 83, 148), width=6)
+    draw.text((60, 60), "DEMO PROOF OF EMPLOYMENT", fill=(11, 83, 148))
+    draw.text((60, 100), f"user: {user.username}", fill=(40, 40, 40))
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    buf.seek(0)
+    key, mime = uploads.save_private_document(buf)
+    db.session.add(VerificationRequest(user_id=user.id, proof_key=key, proof_mime=mime, **spec))
 
 
 @click.command("seed-demo")

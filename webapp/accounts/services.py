@@ -370,6 +370,8 @@ def unsuspend_user(actor, user):
     require_role(actor, Role.staff, Role.admin)
     if user.is_admin and not actor.is_admin:
         raise PermissionDenied("只有管理员可以恢复管理员账号")
+    if not user.is_suspended:
+        raise Conflict("该账号未被停用")
     user.suspended_at = None
     user.suspended_reason = None
     audit.record(actor, "user.unsuspend", "user", user.id, f"恢复 {user.username}")

@@ -26,6 +26,7 @@ ACTION_TITLES = {
     "verification.reject": "驳回实名认证",
     "account.password_changed": "修改密码",
     "account.password_reset": "重置密码",
+    "demo.seed_user": "载入演示账号",
 }
 
 

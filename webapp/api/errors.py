@@ -8,5 +8,8 @@ def error_response(status, code, message, fields=None, headers=None):
     if headers:
         response.headers.update(headers)
     if status == 401:
-        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="api"')
+        challenge = 'Bearer realm="api"'
+        if code == "invalid_token":  # RFC 6750 §3.1
+            challenge += ', error="invalid_token"'
+        response.headers.setdefault("WWW-Authenticate", challenge)
     return response
