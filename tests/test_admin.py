@@ -199,6 +199,10 @@ def test_unsuspend_lets_the_user_back_in(people, signed_in, make_client, login, 
     db.session.expire_all()
     assert not member.is_suspended
     assert login(make_client(), member).status_code == 302
+    # A second "restore" (a stale tab) is refused with a message, not an error page.
+    resp = post_form(client, f"/admin/users/{member.id}/unsuspend")
+    assert resp.status_code == 302
+    assert "该账号未被停用" in html(client.get(resp.headers["Location"]))
 
 
 def test_staff_cannot_suspend_an_admin_or_themselves(people, signed_in, post_form, db):

@@ -13,7 +13,7 @@ from webapp.admin import services
 from webapp.admin.forms import (
     ApproveForm, AuditFilterForm, GrantRoleForm, RejectForm, SuspendForm, UserSearchForm, select_choices,
 )
-from webapp.core.errors import PermissionDenied, ServiceError, ValidationError
+from webapp.core.errors import Conflict, PermissionDenied, ServiceError, ValidationError
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import staff_required
 from webapp.extensions import db
@@ -158,7 +158,12 @@ def suspend(user_id):
 @bp.route("/users/<int:user_id>/unsuspend", methods=["POST"])
 def unsuspend(user_id):
     user = services.get_user(current_user, user_id)
-    accounts.unsuspend_user(current_user, user)
+    try:
+        accounts.unsuspend_user(current_user, user)
+    except Conflict as exc:  # already restored, e.g. from another tab
+        db.session.rollback()
+        flash(exc.message, "warning")
+        return redirect(url_for("admin.user", user_id=user.id))
     flash(f"已恢复 {user.display_name} 的账号", "success")
     return redirect(url_for("admin.user", user_id=user.id))
 
