@@ -201,42 +201,38 @@ def _decided_elsewhere(req, exc):
     return redirect(url_for("admin.verification", request_id=req.id))
 
 
-@bp.route("/verifications/<int:request_id>/approve", methods=["POST"])
-def approve_verification(request_id):
+def _decide_verification(request_id, form, decide, form_name, success):
+    """Approve or reject: validate the form, call the service, report the outcome."""
     req = services.get_verification(current_user, request_id)
-    form = ApproveForm()
     if not form.validate_on_submit():
-        return _render_verification(req, approve_form=form, status=422)
+        return _render_verification(req, status=422, **{form_name: form})
     try:
-        accounts.approve_verification(current_user, req, form.note.data)
+        decide(req)
     except PermissionDenied:
         raise
     except ValidationError as exc:
         _form_errors(form, exc)
-        return _render_verification(req, approve_form=form, status=exc.status)
+        return _render_verification(req, status=exc.status, **{form_name: form})
     except ServiceError as exc:
         return _decided_elsewhere(req, exc)
-    flash(f"已通过 {req.real_name} 的实名认证", "success")
+    flash(success.format(name=req.real_name), "success")
     return redirect(url_for("admin.verifications"))
+
+
+@bp.route("/verifications/<int:request_id>/approve", methods=["POST"])
+def approve_verification(request_id):
+    form = ApproveForm()
+    return _decide_verification(request_id, form,
+                                lambda req: accounts.approve_verification(current_user, req, form.note.data),
+                                "approve_form", "已通过 {name} 的实名认证")
 
 
 @bp.route("/verifications/<int:request_id>/reject", methods=["POST"])
 def reject_verification(request_id):
-    req = services.get_verification(current_user, request_id)
     form = RejectForm()
-    if not form.validate_on_submit():
-        return _render_verification(req, reject_form=form, status=422)
-    try:
-        accounts.reject_verification(current_user, req, form.reason.data)
-    except PermissionDenied:
-        raise
-    except ValidationError as exc:
-        _form_errors(form, exc)
-        return _render_verification(req, reject_form=form, status=exc.status)
-    except ServiceError as exc:
-        return _decided_elsewhere(req, exc)
-    flash(f"已驳回 {req.real_name} 的实名认证申请", "success")
-    return redirect(url_for("admin.verifications"))
+    return _decide_verification(request_id, form,
+                                lambda req: accounts.reject_verification(current_user, req, form.reason.data),
+                                "reject_form", "已驳回 {name} 的实名认证申请")
 
 
 # ---------------------------------------------------------------- audit log
