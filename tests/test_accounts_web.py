@@ -61,6 +61,19 @@ def test_register_rejects_duplicates(client, post_form, make_user, db):
     assert "注册信息有误" in html(resp)
 
 
+def test_register_shows_every_problem_at_once(client, post_form, make_user, db):
+    """A mismatched confirmation must not hide the other problems until the next try."""
+    from webapp.accounts.models import User
+
+    make_user("lihua")
+    resp = post_form(client, "/register", register_data(email="bad-email", password="123", password_confirm="124"))
+    assert resp.status_code == 422
+    page = html(resp)
+    for message in ("该用户名已被注册", "请输入有效的电子邮箱地址", "密码至少需要 10 个字符", "两次输入的密码不一致"):
+        assert field_error(page, message), message
+    assert User.query.count() == 1
+
+
 def test_login_logout(client, login, make_user, csrf):
     make_user("zhang")
     resp = login(client, "zhang")

@@ -108,7 +108,8 @@ def get_user_by_username(username):
 
 # ---------------------------------------------------------------- registration / login
 
-def register_user(username, email, password, display_name, roles=(Role.member,)):
+def registration_problems(username, email, password, display_name):
+    """Check a registration without writing: (cleaned values, {field: message})."""
     errors = {}
     username, err = validate_username(username)
     if err:
@@ -128,6 +129,11 @@ def register_user(username, email, password, display_name, roles=(Role.member,))
         errors["username"] = "该用户名已被注册"
     if "email" not in errors and User.query.filter(func.lower(User.email) == email.lower()).first():
         errors["email"] = "该邮箱已被注册"
+    return (username, email, display_name), errors
+
+
+def register_user(username, email, password, display_name, roles=(Role.member,)):
+    (username, email, display_name), errors = registration_problems(username, email, password, display_name)
     if errors:
         raise ValidationError("注册信息有误", fields=errors)
     user = User(username=username, email=email, display_name=display_name, discipline_tags=[])

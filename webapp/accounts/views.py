@@ -82,6 +82,13 @@ def register():
             login_user(user)
             flash(f"注册成功，欢迎加入科技工作者之家，{user.display_name}！", "success")
             return redirect(user.url)
+    elif form.is_submitted() and not form.csrf_token.errors:
+        # Show every problem at once, not only the ones the form itself checks.
+        _, problems = services.registration_problems(form.username.data, form.email.data, form.password.data,
+                                                     form.display_name.data)
+        for name, message in problems.items():
+            if not form[name].errors:
+                form[name].errors = [*form[name].errors, message]
     return render_template("accounts/register.html", form=form), status
 
 
