@@ -271,3 +271,61 @@ def page(browser, tmp_path):
     page = context.new_page()
     yield page
     context.close()
+
+
+# ---------------------------------------------------------------- suggestions
+
+@pytest.fixture
+def suggestion_lists(app):
+    """The default suggestion categories and screening reasons (tables are emptied per test)."""
+    from webapp.suggestions import services
+
+    services.ensure_defaults()
+    return {"categories": services.categories(), "reasons": services.screening_reasons()}
+
+
+@pytest.fixture
+def make_suggestion(app, make_user, suggestion_lists):
+    """make_suggestion(author=None, state="submitted", leader=None, visibility="public",
+    staff=None, title=..., body=..., addressee=None) → a Suggestion walked through the real
+    services to `state` (submitted, not_accepted, accepted, assigned, answered, closed).
+    Missing people are created: a member author, a staff member, a verified leader."""
+    from webapp.suggestions import services
+
+    people = {}
+
+    def person(key, roles, **kw):
+        if key not in people:
+            people[key] = make_user(username=f"sg_{key}", roles=roles, **kw)
+        return people[key]
+
+    def factory(author=None, state="submitted", leader=None, visibility="public", staff=None,
+                title="关于优化科研项目经费管理的建议", body="建议简化科研经费报销流程，减少科研人员的事务性负担。",
+                addressee=None, category=None, answer="感谢您的建议，我们将认真研究并推动落实。",
+                rating="satisfied"):
+        author = author or person("author", ["member"])
+        staff = staff or person("staff", ["staff"])
+        category = category or suggestion_lists["categories"][0]
+        s = services.submit(author, title, body, category.id, getattr(addressee, "id", None), visibility)
+        if state == "submitted":
+            return s
+        if state == "not_accepted":
+            return services.screen(staff, s, False, reason_id=suggestion_lists["reasons"][0].id, note="测试")
+        services.screen(staff, s, True)
+        if state == "accepted":
+            return s
+        if s.assigned_leader_id is None or (leader is not None and s.assigned_leader_id != leader.id):
+            leader = leader or person("leader", ["leader"], verified=True, real_name="王领导")
+            services.assign(staff, s, leader.id)
+        if state == "assigned":
+            return s
+        services.save_answer(s.assigned_leader, s, answer)
+        if state == "answered":
+            return s
+        if state == "closed":
+            services.rate(s.author, s, rating)
+            return s
+        raise ValueError(state)
+
+    factory.people = people
+    return factory

@@ -61,6 +61,17 @@ def load_config():
         "API_MAX_PER_PAGE": _int("API_MAX_PER_PAGE", 100),
         "API_TOKEN_MAX_AGE_DAYS": _int("API_TOKEN_MAX_AGE_DAYS", 180),
         "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
+        # Public holidays and exchanged working days (调休) for working-day deadlines.
+        "WORK_CALENDAR_FILE": os.environ.get("WORK_CALENDAR_FILE", str(BASE_DIR / "content" / "work_calendar.json")),
+        # Suggestions to leaders (建言献策): deadlines in working days, co-signing, statistics.
+        "SUGGESTION_SCREEN_DAYS": _int("SUGGESTION_SCREEN_DAYS", 3),
+        "SUGGESTION_ANSWER_DAYS": _int("SUGGESTION_ANSWER_DAYS", 15),
+        "SUGGESTION_REMIND_DAYS": _int("SUGGESTION_REMIND_DAYS", 3),
+        "SUGGESTION_SUPPORT_THRESHOLD": _int("SUGGESTION_SUPPORT_THRESHOLD", 100),
+        "SUGGESTION_STATS_MIN_SAMPLE": _int("SUGGESTION_STATS_MIN_SAMPLE", 10),
+        "SUGGESTION_POST_LIMIT": _int("SUGGESTION_POST_LIMIT", 5),
+        "SUGGESTION_POST_WINDOW": _int("SUGGESTION_POST_WINDOW", 24 * 3600),
+        "SUGGESTION_MAX_ATTACHMENTS": _int("SUGGESTION_MAX_ATTACHMENTS", 5),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted (so per-IP throttling sees the client's address). 0: none.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
