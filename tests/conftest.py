@@ -290,6 +290,7 @@ def make_suggestion(app, make_user, suggestion_lists):
     staff=None, title=..., body=..., addressee=None) → a Suggestion walked through the real
     services to `state` (submitted, not_accepted, accepted, assigned, answered, closed).
     Missing people are created: a member author, a staff member, a verified leader."""
+    from webapp.core import ratelimit
     from webapp.suggestions import services
 
     people = {}
@@ -307,6 +308,8 @@ def make_suggestion(app, make_user, suggestion_lists):
         staff = staff or person("staff", ["staff"])
         category = category or suggestion_lists["categories"][0]
         s = services.submit(author, title, body, category.id, getattr(addressee, "id", None), visibility)
+        # Factories build many suggestions per author; the posting limit has its own tests.
+        ratelimit.reset(f"suggestion-post:{author.id}")
         if state == "submitted":
             return s
         if state == "not_accepted":

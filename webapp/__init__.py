@@ -93,11 +93,17 @@ def _register_blueprints(app):
     from webapp.api import bp as api_bp
     from webapp.main import bp as main_bp
     from webapp.notifications.views import bp as notifications_bp
+    from webapp.suggestions.leaders import bp as leaders_bp
+    from webapp.suggestions.manage import bp as suggestions_manage_bp
+    from webapp.suggestions.views import bp as suggestions_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(suggestions_bp)
+    app.register_blueprint(suggestions_manage_bp)
+    app.register_blueprint(leaders_bp)
     # The API authenticates by bearer token only (never the session cookie),
     # so it is exempt from CSRF.
     csrf.exempt(api_bp)

@@ -3,3 +3,4 @@ from webapp.accounts import api as accounts_api  # noqa: F401
 from webapp.admin import api as admin_api  # noqa: F401
 from webapp.api import meta  # noqa: F401
 from webapp.notifications import api as notifications_api  # noqa: F401
+from webapp.suggestions import api as suggestions_api  # noqa: F401

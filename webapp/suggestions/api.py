@@ -1,0 +1,1 @@
+"""Suggestions API: submit, list, read, support, screen, assign, answer, rate; leaders and their figures."""
