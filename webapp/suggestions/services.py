@@ -391,7 +391,7 @@ def submit(author, title, body, category_id, addressee_id=None, visibility="publ
     limited, retry = ratelimit.is_limited(key, limit, window)
     if limited:
         raise RateLimited(f"提交过于频繁：每 {window // 3600 or 1} 小时最多提交 {limit} 条建议，请稍后再试",
-                          retry_after=retry)
+                          retry_after=int(retry) + 1)  # Retry-After takes whole seconds
     visibility = (visibility or "public").strip()
     problems = suggestion_problems(title, body, category_id, addressee_id, visibility)
     attachments = [a for a in attachments if a is not None]
