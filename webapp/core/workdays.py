@@ -98,10 +98,16 @@ def working_days_between(start, end, calendar):
 def subtract_working_days(end, n, calendar):
     """The latest date `d` with `working_days_between(d, end) == n` counted backwards:
     the working day `n` working days before `end` (used for "3 working days before a deadline")."""
+    if n < 0:
+        raise ValueError("n must be >= 0")
     day = end
     remaining = n
+    guard = 0
     while remaining:
         day -= timedelta(days=1)
+        guard += 1
+        if guard > 366 * 10:
+            raise ValueError("calendar has no working days")
         if calendar.is_working_day(day):
             remaining -= 1
     return day

@@ -607,6 +607,31 @@ def can_answer(user, suggestion):
             and user.is_verified_leader)
 
 
+def permissions(user, suggestion):
+    """What `user` may do with `suggestion` now (buttons on the page, flags in the API).
+
+    The same conditions the actions below check; the actions still check them.
+    """
+    authed = bool(getattr(user, "is_authenticated", False))
+    staff = authed and user.is_staff
+    author = authed and suggestion.author_id == user.id
+    leader = bool(can_answer(user, suggestion))
+    state = suggestion.state
+    follow_up = suggestion.follow_up
+    follow_up_pending = follow_up is not None and follow_up.is_pending
+    return {
+        "can_support": authed and not author and suggestion.is_publicly_visible()
+                       and state in (S.submitted.value,) + OPEN_STATES,
+        "can_screen": staff and state == S.submitted.value,
+        "can_assign": staff and state in OPEN_STATES,
+        "can_answer": leader and state == S.assigned.value,
+        "can_follow_up": author and state == S.answered.value and follow_up is None,
+        "can_answer_follow_up": leader and state == S.answered.value and follow_up_pending,
+        "can_rate": author and state == S.answered.value and suggestion.rating is None and not follow_up_pending,
+        "can_close": staff and state == S.answered.value and not follow_up_pending,
+    }
+
+
 def _require_assigned_leader(user, suggestion):
     require_login(user)
     if not suggestion.can_view(user):
