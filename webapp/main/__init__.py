@@ -1,10 +1,10 @@
 """Site-wide pages: the home page and the placeholders of sections not built yet."""
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 bp = Blueprint("main", __name__, template_folder="../templates")
 
-# Navigation: (endpoint or section key, title, short description). Sections whose
-# capability is not built yet render a page that says so plainly.
+# Navigation: section key → (title, short description). Sections whose capability is
+# not built yet render a page that says so plainly.
 SECTIONS = {
     "suggestions": ("建言献策", "向实名认证的科协领导提出意见建议，公开答复、限时办理。"),
     "forum": ("科技社区", "按学科划分的科技社区论坛，交流学术、结识同行。"),
@@ -14,6 +14,26 @@ SECTIONS = {
     "chat": ("交流", "科技工作者实时交流。"),
     "search": ("搜索", "全站中文全文搜索。"),
 }
+
+# Built sections: key → (the section's front page, the blueprints whose pages belong to it).
+BUILT_SECTIONS = {
+    "suggestions": ("suggestions.index", ("suggestions", "leaders")),
+}
+
+
+@bp.app_template_global()
+def section_url(key):
+    built = BUILT_SECTIONS.get(key)
+    return url_for(built[0]) if built else url_for("main.coming_soon", key=key)
+
+
+@bp.app_template_global()
+def section_active(key):
+    """True on the pages of section `key` (its nav link is highlighted)."""
+    if request.endpoint == "main.coming_soon":
+        return (request.view_args or {}).get("key") == key
+    built = BUILT_SECTIONS.get(key)
+    return bool(built) and request.blueprint in built[1]
 
 
 @bp.route("/")
@@ -25,6 +45,9 @@ def index():
 def coming_soon(key):
     if key not in SECTIONS:
         abort(404)
+    if key in BUILT_SECTIONS:
+        # An old link to a section that has since opened.
+        return redirect(section_url(key))
     title, description = SECTIONS[key]
     return render_template("main/coming_soon.html", key=key, title=title, description=description)
 
