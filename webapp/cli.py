@@ -1,4 +1,4 @@
-"""CLI commands: `flask seed-demo` and `flask create-admin USERNAME`."""
+"""CLI commands: `flask seed-demo` and `flask create-admin USERNAME` (capabilities add their own groups, e.g. `flask suggestions`)."""
 import json
 
 import click
@@ -12,8 +12,11 @@ CONTENT_DIR = BASE_DIR / "content"
 
 
 def init_app(app):
+    from webapp.suggestions.cli import suggestions_cli
+
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
+    app.cli.add_command(suggestions_cli)
 
 
 def load_content(name):
@@ -91,6 +94,13 @@ def seed_demo():
         click.echo(f"Created demo accounts: {', '.join(created)} (password: {DEMO_PASSWORD})")
     else:
         click.echo("Demo accounts already present; nothing to do.")
+    from webapp.suggestions.cli import seed_demo_suggestions
+
+    suggestions = seed_demo_suggestions()
+    if suggestions:
+        click.echo(f"Created {len(suggestions)} demo suggestions.")
+    else:
+        click.echo("Demo suggestions already present; nothing to do.")
 
 
 @click.command("create-admin")

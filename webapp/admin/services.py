@@ -27,6 +27,18 @@ ACTION_TITLES = {
     "account.password_changed": "修改密码",
     "account.password_reset": "重置密码",
     "demo.seed_user": "载入演示账号",
+    "suggestion.accept": "受理建议",
+    "suggestion.not_accept": "不予受理",
+    "suggestion.assigned": "交办建议",
+    "suggestion.reassigned": "改派建议",
+    "suggestion.close": "办结建议",
+    "suggestion.hide": "隐藏建议",
+    "suggestion.unhide": "恢复建议",
+    "suggestion.hide_answer": "隐藏答复",
+    "suggestion.unhide_answer": "恢复答复",
+    "suggestion.category.save": "保存建议分类",
+    "suggestion.reason.save": "保存不予受理理由",
+    "demo.seed_suggestion": "载入演示建议",
 }
 
 

@@ -1,4 +1,210 @@
-"""Staff pages for suggestions: screening and assignment queues, moderation, managed lists."""
-from flask import Blueprint
+"""Staff pages for suggestions: the screening and assignment queues, and the managed lists
+(categories, standard reasons for not accepting).
+
+The actions on one suggestion (screen, assign, close, hide…) are forms on the suggestion's
+own page (`suggestions.detail`); the queues list and link there. Every page needs a staff
+member or an administrator (anonymous → login, others → 403); the services check again.
+"""
+from dataclasses import dataclass
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func
+
+from webapp.core.errors import NotFound, PermissionDenied, ServiceError
+from webapp.core.pagination import paginate, parse_page_args
+from webapp.core.permissions import staff_required
+from webapp.extensions import db
+from webapp.suggestions import services
+from webapp.suggestions.forms_manage import ListItemForm, ToggleForm
+from webapp.suggestions.models import ScreeningReason, Suggestion, SuggestionCategory
 
 bp = Blueprint("suggestions_manage", __name__, url_prefix="/admin/suggestions", template_folder="templates")
+
+
+@bp.before_request
+@staff_required
+def _staff_only():
+    """Anonymous visitors are sent to the login page, members and leaders get 403."""
+
+
+# ---------------------------------------------------------------- queues
+
+@bp.route("/")
+def queue():
+    key = request.args.get("queue") or "screening"
+    if key not in services.STAFF_QUEUES:
+        key = "screening"
+    page, per_page = parse_page_args(request.args, default_per_page=25)
+    result = paginate(services.staff_queue(current_user, key), page, per_page)
+    counts = services.staff_queue_counts(current_user)
+    counts["all"] = services.staff_queue(current_user, "all").order_by(None).count()
+    return render_template("suggestions/manage_queue.html", queue=key, queues=services.STAFF_QUEUES,
+                           counts=counts, page=result, today=services.today(),
+                           deadlines={s.id: services.deadline(s) for s in result.items})
+
+
+# ---------------------------------------------------------------- managed lists
+
+@dataclass(frozen=True)
+class ManagedList:
+    """What differs between the category list and the reason list."""
+
+    key: str               # endpoint of the list page
+    title: str             # page heading
+    noun: str              # what one item is called
+    model: type
+    label_attr: str        # the model's name column ("name" / "title")
+    usage_column: object   # Suggestion column pointing at an item, for the usage counts
+    hint: str
+
+    def items(self):
+        getter = services.categories if self.model is SuggestionCategory else services.screening_reasons
+        return getter(include_inactive=True)
+
+    def save(self, actor, label, item_id=None, active=None, position=None):
+        if self.model is SuggestionCategory:
+            return services.save_category(actor, label, category_id=item_id, active=active, position=position)
+        return services.save_screening_reason(actor, label, reason_id=item_id, active=active, position=position)
+
+    def get(self, item_id):
+        item = db.session.get(self.model, item_id)
+        if item is None:
+            raise NotFound(f"找不到该{self.noun}")
+        return item
+
+    def usage(self):
+        rows = (db.session.query(self.usage_column, func.count(Suggestion.id))
+                .filter(self.usage_column.isnot(None)).group_by(self.usage_column))
+        return dict(rows.all())
+
+
+LISTS = {
+    "categories": ManagedList(
+        "categories", "建议分类", "分类", SuggestionCategory, "name", Suggestion.category_id,
+        "写建议时可选的分类。停用的分类不再出现在写建议的表单中，已有建议仍保留原分类。"),
+    "reasons": ManagedList(
+        "reasons", "不予受理理由", "理由", ScreeningReason, "title", Suggestion.screening_reason_id,
+        "不予受理时须选择一条标准理由，建议人会看到理由和补充说明。停用的理由不再可选，已有记录不受影响。"),
+}
+
+
+def _apply_errors(form, exc, managed):
+    """Put a service's problems under the form's fields; flash what fits no field."""
+    db.session.rollback()
+    unplaced = []
+    for name, message in (exc.fields or {}).items():
+        if name == managed.label_attr:
+            # "已有同名分类" reads better than the short field message "已存在".
+            form.name.errors = list(form.name.errors or []) + [exc.message if message == "已存在" else message]
+        elif name == "position":
+            form.position.errors = list(form.position.errors or []) + [message]
+        else:
+            unplaced.append(message)
+    if not exc.fields:
+        unplaced.append(exc.message)
+    for message in unplaced:
+        flash(message, "error")
+
+
+def _render_list(managed, add_form=None, failed_id=None, failed_form=None, status=200):
+    return render_template(
+        "suggestions/manage_list.html", managed=managed, items=managed.items(), usage=managed.usage(),
+        add_form=add_form or ListItemForm(formdata=None), failed_id=failed_id, failed_form=failed_form,
+        toggle_form=ToggleForm(formdata=None),
+    ), status
+
+
+def _list_page(key):
+    managed = LISTS[key]
+    if request.method == "GET":
+        services.require_staff(current_user)
+        return _render_list(managed)
+    form = ListItemForm()
+    if not form.validate_on_submit():
+        return _render_list(managed, add_form=form, status=422)
+    try:
+        item = managed.save(current_user, form.name.data, position=form.position_value)
+    except PermissionDenied:
+        raise
+    except ServiceError as exc:
+        _apply_errors(form, exc, managed)
+        return _render_list(managed, add_form=form, status=exc.status)
+    flash(f"已添加{managed.noun}“{getattr(item, managed.label_attr)}”", "success")
+    return redirect(url_for(f"suggestions_manage.{key}"))
+
+
+def _save_item(key, item_id):
+    managed = LISTS[key]
+    item = managed.get(item_id)
+    form = ListItemForm()
+    if not form.validate_on_submit():
+        return _render_list(managed, failed_id=item.id, failed_form=form, status=422)
+    try:
+        managed.save(current_user, form.name.data, item_id=item.id, position=form.position_value)
+    except PermissionDenied:
+        raise
+    except ServiceError as exc:
+        _apply_errors(form, exc, managed)
+        return _render_list(managed, failed_id=item_id, failed_form=form, status=exc.status)
+    flash(f"已保存{managed.noun}“{getattr(item, managed.label_attr)}”", "success")
+    return redirect(url_for(f"suggestions_manage.{key}"))
+
+
+def _set_active(key, item_id, active):
+    managed = LISTS[key]
+    item = managed.get(item_id)
+    form = ToggleForm()
+    if not form.validate_on_submit():  # CSRF is checked app-wide; this is belt and braces
+        return _render_list(managed, status=400)
+    label = getattr(item, managed.label_attr)
+    try:
+        managed.save(current_user, label, item_id=item.id, active=active)
+    except PermissionDenied:
+        raise
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for(f"suggestions_manage.{key}"))
+    flash(f"已{'启用' if active else '停用'}{managed.noun}“{label}”", "success")
+    return redirect(url_for(f"suggestions_manage.{key}"))
+
+
+@bp.route("/categories", methods=["GET", "POST"])
+def categories():
+    return _list_page("categories")
+
+
+@bp.route("/categories/<int:item_id>", methods=["POST"])
+def save_category(item_id):
+    return _save_item("categories", item_id)
+
+
+@bp.route("/categories/<int:item_id>/deactivate", methods=["POST"])
+def deactivate_category(item_id):
+    return _set_active("categories", item_id, False)
+
+
+@bp.route("/categories/<int:item_id>/activate", methods=["POST"])
+def activate_category(item_id):
+    return _set_active("categories", item_id, True)
+
+
+@bp.route("/reasons", methods=["GET", "POST"])
+def reasons():
+    return _list_page("reasons")
+
+
+@bp.route("/reasons/<int:item_id>", methods=["POST"])
+def save_reason(item_id):
+    return _save_item("reasons", item_id)
+
+
+@bp.route("/reasons/<int:item_id>/deactivate", methods=["POST"])
+def deactivate_reason(item_id):
+    return _set_active("reasons", item_id, False)
+
+
+@bp.route("/reasons/<int:item_id>/activate", methods=["POST"])
+def activate_reason(item_id):
+    return _set_active("reasons", item_id, True)
