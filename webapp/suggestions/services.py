@@ -397,9 +397,17 @@ def submit(author, title, body, category_id, addressee_id=None, visibility="publ
     attachments = [a for a in attachments if a is not None]
     if len(attachments) > _setting("SUGGESTION_MAX_ATTACHMENTS"):
         problems["attachments"] = f"最多上传 {_setting('SUGGESTION_MAX_ATTACHMENTS')} 个附件"
+    checked = []
+    if "attachments" not in problems:
+        # Check the files even when other fields are wrong, so the page shows every problem at once.
+        try:
+            checked = [_read_attachment(a) for a in attachments]
+        except UploadError as exc:
+            if not problems:
+                raise
+            problems.update(exc.fields)
     if problems:
         raise ValidationError("请修改标出的内容", fields=problems)
-    checked = [_read_attachment(a) for a in attachments]
 
     addressee = get_leader(addressee_id) if addressee_id not in (None, "", 0, "0") else None
     now = utcnow()
