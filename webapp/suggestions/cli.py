@@ -1,6 +1,6 @@
 """`flask suggestions …` commands (deadline reminders for cron, default lists) and the demo
 suggestions that `flask seed-demo` loads from content/suggestions.json."""
-from datetime import timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import click
 from flask import current_app
@@ -100,18 +100,23 @@ def _backdate(s, days_ago):
     from webapp.suggestions.models import SuggestionSupport
 
     now = utcnow()
+    zone, cal, config = local_zone(), services.calendar(), current_app.config
+    steps = ["submitted", "screened", "assigned", "answered", "follow_up", "follow_up_answered", "rated"]
 
     def at(key, default=None):
         days = days_ago.get(key, default)
-        # Mid-morning of that day, a few minutes apart per step, so the timeline keeps its order.
-        return None if days is None else now - timedelta(days=days, hours=1) + timedelta(minutes=len(key))
+        if days is None:
+            return None
+        # Office hours of that local day, each step a little later, so the timeline keeps its order.
+        local = datetime.combine(services.today() - timedelta(days=days), time(9, 12), tzinfo=zone)
+        local += timedelta(minutes=41 * steps.index(key))
+        return min(local.astimezone(timezone.utc).replace(tzinfo=None), now)
 
     submitted = at("submitted")
     screened = at("screened")
     assigned = at("assigned", days_ago.get("screened"))
     answered = at("answered")
     asked, replied, rated = at("follow_up"), at("follow_up_answered"), at("rated")
-    zone, cal, config = local_zone(), services.calendar(), current_app.config
     old_due = s.due_date
 
     s.created_at = submitted
