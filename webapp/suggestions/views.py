@@ -1,20 +1,387 @@
-"""Suggestion pages: browse, write, read, support, answer, rate, and the staff actions on a suggestion."""
-from flask import Blueprint
+"""Suggestion pages: browse, write, read, support, answer, rate, and the staff actions on a suggestion.
 
-bp = Blueprint("suggestions", __name__, template_folder="templates")
+Each view parses its form, calls one function of suggestions.services and renders or
+redirects. A ValidationError re-renders the page with the problems under the fields (422);
+other service errors (403, 404, 409) fall through to the app's error pages.
+"""
+import re
+from functools import wraps
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from webapp.core.errors import RateLimited, ValidationError
+from webapp.core.pagination import paginate, parse_page_args
+from webapp.extensions import db
+from webapp.suggestions import services
+from webapp.suggestions.forms import (
+    AcceptForm, ActionForm, AnswerForm, AssignForm, CloseForm, FilterForm, FollowUpAnswerForm, FollowUpForm,
+    HideForm, RatingForm, RejectForm, SuggestionForm, choices, leader_label,
+)
+from webapp.suggestions.models import OPEN_STATES, EventKind, SuggestionState, Visibility
+
+bp = Blueprint("suggestions", __name__, url_prefix="/suggestions", template_folder="templates")
+
+PER_PAGE = 20
+# Timeline steps taken by staff: shown as "科协工作人员", not by the staff member's name.
+STAFF_EVENTS = frozenset(k.value for k in (
+    EventKind.accepted, EventKind.not_accepted, EventKind.assigned, EventKind.reassigned, EventKind.closed,
+    EventKind.hidden, EventKind.unhidden, EventKind.answer_hidden, EventKind.answer_unhidden))
 
 
-# Placeholders so other pages can link with url_for while the real pages are being built.
-@bp.route("/suggestions/")
+# ---------------------------------------------------------------- helpers
+
+def viewer():
+    """The logged-in User itself (not the proxy), or None for an anonymous visitor."""
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def show_errors(form, exc):
+    """Put a ValidationError's field messages under the form's fields; the rest on top."""
+    fields = dict(exc.fields)
+    for name, message in fields.items():
+        if name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            form.form_errors.append(message)
+    if exc.message not in fields.values():
+        form.form_errors.append(exc.message)
+
+
+def login_to_act(view):
+    """POST actions: an anonymous visitor is sent to log in and back to the suggestion."""
+    @wraps(view)
+    def wrapper(suggestion_id, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("accounts.login", next=url_for(".detail", suggestion_id=suggestion_id)))
+        return view(suggestion_id, **kwargs)
+    return wrapper
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _leader_choices(first):
+    return choices([("", first)] + [(leader.id, leader_label(leader)) for leader in services.leaders()])
+
+
+# ---------------------------------------------------------------- browsing
+
+def _filters(args):
+    """The list filters from the query string; unknown values are ignored."""
+    state = args.get("state", "")
+    answered = {"yes": True, "no": False}.get(args.get("answered", ""))
+    sort = args.get("sort", "newest")
+    return {
+        "category_id": _int_or_none(args.get("category")),
+        "state": state if state in {s.value for s in SuggestionState} else None,
+        "leader_id": _int_or_none(args.get("leader")),
+        "answered": answered,
+        "sort": sort if sort in services.SORTS else "newest",
+    }
+
+
+def _list_page(query):
+    """A page of suggestions with what each row shows, without a query per row."""
+    page = paginate(query, *parse_page_args(request.args, PER_PAGE, 50))
+    me = viewer()
+    supported = services.supported_ids(me, [s.id for s in page.items])
+    deadlines = {s.id: services.deadline(s) for s in page.items if s.state in OPEN_STATES}
+    return page, supported, deadlines
+
+
+@bp.route("/")
 def index():
-    return "建言献策"
+    filters = _filters(request.args)
+    form = FilterForm(formdata=request.args)
+    form.category.choices = choices([("", "全部分类")] + [(c.id, c.name) for c in
+                                                        services.categories(include_inactive=True)])
+    form.leader.choices = _leader_choices("全部领导")
+    page, supported, deadlines = _list_page(services.list_suggestions(viewer(), **filters))
+    return render_template("suggestions/index.html", form=form, page=page, supported=supported,
+                           deadlines=deadlines, threshold=services.support_threshold(),
+                           filtered=any(v not in (None, "newest") for v in filters.values()))
 
 
-@bp.route("/suggestions/new")
+@bp.route("/mine")
+@login_required
+def mine():
+    page, supported, deadlines = _list_page(services.list_suggestions(viewer(), mine=True))
+    return render_template("suggestions/mine.html", page=page, supported=supported, deadlines=deadlines,
+                           threshold=services.support_threshold())
+
+
+# ---------------------------------------------------------------- writing
+
+def _suggestion_form():
+    form = SuggestionForm()
+    form.category_id.choices = choices([("", "请选择分类")] + [(c.id, c.name) for c in services.categories()])
+    form.addressee_id.choices = _leader_choices("科协（不指定领导）")
+    return form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
 def new():
-    return "写建议"
+    form = _suggestion_form()
+    status, headers = 200, {}
+    if request.method == "GET":
+        to = request.args.get("to", "")
+        if to and to in {c.value for c in form.addressee_id.choices}:
+            form.addressee_id.data = to
+        form.visibility.data = Visibility.public.value
+    else:
+        files = [(f.stream, f.filename) for f in request.files.getlist(form.attachments.name) if f and f.filename]
+        try:
+            suggestion = services.submit(viewer(), form.title.data, form.body.data, form.category_id.data,
+                                         form.addressee_id.data or None, form.visibility.data, files)
+        except RateLimited as exc:
+            form.form_errors.append(exc.message)
+            status = exc.status
+            if exc.retry_after:
+                headers["Retry-After"] = str(exc.retry_after)
+        except ValidationError as exc:
+            db.session.rollback()
+            show_errors(form, exc)
+            status = exc.status
+        else:
+            flash("建议已提交。科协工作人员将在 3 个工作日内受理，结果会通知您。", "success")
+            return redirect(url_for(".detail", suggestion_id=suggestion.id))
+        # Browsers cannot refill a file input: say so when files were chosen.
+        if files and not form.attachments.errors:
+            form.attachments.errors = ["请重新选择附件"]
+    return render_template("suggestions/new.html", form=form,
+                           max_attachments=current_app.config["SUGGESTION_MAX_ATTACHMENTS"]), status, headers
 
 
-@bp.route("/suggestions/<int:suggestion_id>")
+# ---------------------------------------------------------------- reading
+
+def _forms_for(suggestion):
+    """Every form the detail page may show, empty (or prefilled with the leader's draft)."""
+    draft = suggestion.answer if suggestion.answer is not None and suggestion.answer.is_draft else None
+    forms = {
+        "support": ActionForm(formdata=None, prefix="support"),
+        "answer": AnswerForm(formdata=None, body=draft.body if draft else ""),
+        "follow_up": FollowUpForm(formdata=None),
+        "reply": FollowUpAnswerForm(formdata=None, prefix="reply"),
+        "rating": RatingForm(formdata=None),
+        "accept": AcceptForm(formdata=None, prefix="accept"),
+        "reject": RejectForm(formdata=None, prefix="reject"),
+        "assign": AssignForm(formdata=None, prefix="assign"),
+        "close": CloseForm(formdata=None, prefix="close"),
+        "hide": HideForm(formdata=None, prefix="hide"),
+        "unhide": ActionForm(formdata=None, prefix="unhide"),
+        "answer_hide": HideForm(formdata=None, prefix="answer_hide"),
+        "answer_unhide": ActionForm(formdata=None, prefix="answer_unhide"),
+    }
+    return forms
+
+
+def _fill_choices(forms, suggestion):
+    leader_choices = _leader_choices("交办给所致领导" if suggestion.addressee_id else "暂不交办")
+    forms["accept"].leader_id.choices = leader_choices
+    forms["assign"].leader_id.choices = _leader_choices("请选择领导")
+    forms["reject"].reason_id.choices = choices([("", "请选择理由")] + [(r.id, r.title) for r in
+                                                                    services.screening_reasons()])
+
+
+def _permissions(suggestion, me):
+    """Which forms to show. Only a display decision: every service checks again."""
+    state = suggestion.state
+    is_author = me is not None and suggestion.author_id == me.id
+    is_staff = me is not None and me.is_staff
+    follow_up = suggestion.follow_up
+    follow_up_pending = follow_up is not None and follow_up.is_pending
+    can_answer = services.can_answer(me, suggestion)
+    published = suggestion.published_answer
+    return {
+        "support": (me is not None and not is_author and suggestion.is_publicly_visible()
+                    and state in (SuggestionState.submitted.value,) + OPEN_STATES),
+        "answer": can_answer and state == SuggestionState.assigned.value,
+        "follow_up": is_author and state == SuggestionState.answered.value and follow_up is None,
+        "reply": can_answer and state == SuggestionState.answered.value and follow_up_pending,
+        "rate": is_author and state == SuggestionState.answered.value and not follow_up_pending,
+        "staff": is_staff,
+        "screen": is_staff and state == SuggestionState.submitted.value,
+        "assign": is_staff and state in OPEN_STATES,
+        "close": is_staff and state == SuggestionState.answered.value and not follow_up_pending,
+        "hide": is_staff and not suggestion.is_hidden,
+        "unhide": is_staff and suggestion.is_hidden,
+        "hide_answer": is_staff and published is not None and published.hidden_at is None,
+        "unhide_answer": is_staff and published is not None and published.hidden_at is not None,
+        "is_author": is_author,
+    }
+
+
+def render_detail(suggestion, submitted=None, status=200):
+    """The suggestion's page; `submitted` maps a form key to a form that came back with errors."""
+    me = viewer()
+    forms = _forms_for(suggestion)
+    forms.update(submitted or {})
+    _fill_choices(forms, suggestion)
+    threshold = services.support_threshold()
+    return render_template(
+        "suggestions/detail.html", suggestion=suggestion, forms=forms, can=_permissions(suggestion, me),
+        deadline=services.deadline(suggestion), answer=services.answer_visible_to(suggestion, me),
+        supported=services.has_supported(me, suggestion), threshold=threshold,
+        staff_events=STAFF_EVENTS, open_states=OPEN_STATES,
+    ), status
+
+
+@bp.route("/<int:suggestion_id>")
 def detail(suggestion_id):
-    return "建议"
+    return render_detail(services.get_suggestion(suggestion_id, viewer()))
+
+
+@bp.route("/<int:suggestion_id>/attachments/<int:attachment_id>")
+def attachment(suggestion_id, attachment_id):
+    item, path = services.attachment_for(viewer(), suggestion_id, attachment_id)
+    inline = item.is_image or item.mime == "application/pdf"
+    response = send_file(path, mimetype=item.mime, as_attachment=not inline,
+                         download_name=safe_filename(item.filename), max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Who may see it can change (hidden, reassigned): never from a shared cache.
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def safe_filename(name):
+    """A download name without path separators, quotes or control characters."""
+    name = re.sub(r'[\x00-\x1f\x7f/\\"<>:|?*;]', "_", name or "").strip(" .")
+    return name[:120] or "附件"
+
+
+# ---------------------------------------------------------------- actions on a suggestion
+
+def _act(suggestion_id, key, form, call, success):
+    """Run one service call for a posted form; on a ValidationError show the page again with
+    the problems on that form (422), keeping what was typed."""
+    suggestion = services.get_suggestion(suggestion_id, viewer())
+    try:
+        result = call(suggestion)
+    except ValidationError as exc:
+        db.session.rollback()
+        show_errors(form, exc)
+        return render_detail(suggestion, {key: form}, exc.status)
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
+    return redirect(url_for(".detail", suggestion_id=suggestion_id))
+
+
+@bp.route("/<int:suggestion_id>/support", methods=["POST"])
+@login_to_act
+def support(suggestion_id):
+    return _act(suggestion_id, "support", ActionForm(prefix="support"),
+                lambda s: services.support(viewer(), s),
+                lambda added: "已联名支持，感谢您的参与。" if added else "您已经联名支持过这条建议。")
+
+
+@bp.route("/<int:suggestion_id>/answer", methods=["POST"])
+@login_to_act
+def answer(suggestion_id):
+    form = AnswerForm()
+    publish = bool(form.publish.data)
+    return _act(suggestion_id, "answer", form,
+                lambda s: services.save_answer(viewer(), s, form.body.data, publish=publish),
+                "答复已发布，建议人会收到通知。" if publish else "草稿已保存（发布前只有您能看到）。")
+
+
+@bp.route("/<int:suggestion_id>/follow-up", methods=["POST"])
+@login_to_act
+def follow_up(suggestion_id):
+    form = FollowUpForm()
+    return _act(suggestion_id, "follow_up", form,
+                lambda s: services.ask_follow_up(viewer(), s, form.question.data),
+                "追问已提交，领导答复后会通知您。")
+
+
+@bp.route("/<int:suggestion_id>/follow-up/answer", methods=["POST"])
+@login_to_act
+def follow_up_answer(suggestion_id):
+    form = FollowUpAnswerForm(prefix="reply")
+    return _act(suggestion_id, "reply", form,
+                lambda s: services.answer_follow_up(viewer(), s, form.body.data),
+                "已答复追问。")
+
+
+@bp.route("/<int:suggestion_id>/rating", methods=["POST"])
+@login_to_act
+def rating(suggestion_id):
+    form = RatingForm()
+    return _act(suggestion_id, "rating", form,
+                lambda s: services.rate(viewer(), s, form.value.data, form.comment.data),
+                "感谢您的评价，这条建议已办结。")
+
+
+@bp.route("/<int:suggestion_id>/screen", methods=["POST"])
+@login_to_act
+def screen(suggestion_id):
+    if request.form.get("decision") == "reject":
+        form = RejectForm(prefix="reject")
+        return _act(suggestion_id, "reject", form,
+                    lambda s: services.screen(viewer(), s, False, reason_id=form.reason_id.data,
+                                              note=form.note.data),
+                    "已不予受理，建议人会收到通知。")
+    form = AcceptForm(prefix="accept")
+
+    def accepted(s):
+        if s.assigned_leader is not None:
+            return f"已受理，并交办给 {leader_label(s.assigned_leader)}。"
+        return "已受理。请尽快交办给一位领导。"
+
+    return _act(suggestion_id, "accept", form,
+                lambda s: services.screen(viewer(), s, True, note=form.note.data,
+                                          leader_id=form.leader_id.data or None),
+                accepted)
+
+
+@bp.route("/<int:suggestion_id>/assign", methods=["POST"])
+@login_to_act
+def assign(suggestion_id):
+    form = AssignForm(prefix="assign")
+    return _act(suggestion_id, "assign", form,
+                lambda s: services.assign(viewer(), s, form.leader_id.data, note=form.note.data),
+                lambda s: f"已交办给 {leader_label(s.assigned_leader)}。")
+
+
+@bp.route("/<int:suggestion_id>/close", methods=["POST"])
+@login_to_act
+def close(suggestion_id):
+    form = CloseForm(prefix="close")
+    return _act(suggestion_id, "close", form, lambda s: services.close(viewer(), s, form.note.data),
+                "建议已办结。")
+
+
+@bp.route("/<int:suggestion_id>/hide", methods=["POST"])
+@login_to_act
+def hide(suggestion_id):
+    form = HideForm(prefix="hide")
+    return _act(suggestion_id, "hide", form, lambda s: services.hide(viewer(), s, form.reason.data),
+                "建议已隐藏，建议人会收到通知。")
+
+
+@bp.route("/<int:suggestion_id>/unhide", methods=["POST"])
+@login_to_act
+def unhide(suggestion_id):
+    return _act(suggestion_id, "unhide", ActionForm(prefix="unhide"), lambda s: services.unhide(viewer(), s),
+                "建议已恢复显示。")
+
+
+@bp.route("/<int:suggestion_id>/answer/hide", methods=["POST"])
+@login_to_act
+def hide_answer(suggestion_id):
+    form = HideForm(prefix="answer_hide")
+    return _act(suggestion_id, "answer_hide", form,
+                lambda s: services.hide_answer(viewer(), s, form.reason.data), "答复已隐藏。")
+
+
+@bp.route("/<int:suggestion_id>/answer/unhide", methods=["POST"])
+@login_to_act
+def unhide_answer(suggestion_id):
+    return _act(suggestion_id, "answer_unhide", ActionForm(prefix="answer_unhide"),
+                lambda s: services.unhide_answer(viewer(), s), "答复已恢复显示。")
