@@ -303,3 +303,19 @@ def test_audit_page_names_and_links_suggestion_actions(people, make_suggestion, 
     page = html(signed_in(people["staff"]).get("/admin/audit"))
     assert "受理建议" in page and "交办建议" in page
     assert f'href="/suggestions/{s.id}">建议 #{s.id}</a>' in page
+
+
+def test_dashboard_shows_screening_and_overdue_counts(people, queue_fixture, signed_in, monkeypatch):
+    from webapp.extensions import db
+    from webapp.suggestions import services
+    from webapp.suggestions.models import Suggestion
+
+    client = signed_in(people["staff"])
+    page = html(client.get("/admin/"))
+    assert re.search(r'id="count-suggestions-screening">\s*2\s*<', page)
+    assert re.search(r'id="count-suggestions-overdue">\s*0\s*<', page)
+    due = db.session.get(Suggestion, queue_fixture["assigned"]).due_date
+    monkeypatch.setattr(services, "today", lambda: due + timedelta(days=1))
+    page = html(client.get("/admin/"))
+    assert re.search(r'id="count-suggestions-overdue">\s*3\s*<', page)
+    assert 'href="/admin/suggestions/?queue=overdue"' in page

@@ -62,9 +62,12 @@ def _form_errors(form, exc):
 
 @bp.route("/")
 def index():
+    from webapp.suggestions import services as suggestions
+
     counts = services.dashboard_counts(current_user)
     recent = services.audit_log(current_user).limit(8).all()
-    return render_template("admin/index.html", counts=counts, recent=recent)
+    return render_template("admin/index.html", counts=counts, recent=recent,
+                           suggestion_counts=suggestions.staff_queue_counts(current_user))
 
 
 # ---------------------------------------------------------------- users
