@@ -261,7 +261,7 @@ def inbox(clock, make_user, make_suggestion):
     late  accepted 03-03, due 03-24             pending, overdue
     mid   accepted 03-20, due 04-10, draft      pending
     asked accepted 03-10, due 03-31, answered 03-12, follow-up pending → pending and answered
-    done  accepted 03-04, answered 03-06, rated → answered
+    done  accepted 03-04, due 03-25, answered late on 03-27, rated → answered
     other a suggestion assigned to another leader: never in this inbox
     """
     from webapp.suggestions import services
@@ -285,7 +285,7 @@ def inbox(clock, make_user, make_suggestion):
     clock(date(2025, 3, 13))
     services.ask_follow_up(made["asked"].author, made["asked"], "请问细则何时出台？")
     make("done", date(2025, 3, 4), "已办结的建议：科普基地")
-    clock(date(2025, 3, 6))
+    clock(date(2025, 3, 27))
     services.save_answer(leader, made["done"], "答复内容：已经安排专人负责。")
     services.rate(made["done"].author, made["done"], "satisfied")
     make("other", date(2025, 3, 3), "交办给其他领导的建议", to=other)
@@ -316,6 +316,8 @@ def test_inbox_tabs_counts_and_order(signed_in, inbox):
     assert 'data-mark="follow-up"' in rows[inbox["asked"].id] and "追问待答复" in rows[inbox["asked"].id]
     assert 'data-mark="draft"' in rows[inbox["mid"].id]
     assert 'data-mark' not in rows[inbox["new"].id]
+    assert 'data-answered="on_time"' in rows[inbox["asked"].id] and "剩" not in rows[inbox["asked"].id]
+    assert 'data-deadline="on_time"' in rows[inbox["new"].id] and "剩 13 个工作日" in rows[inbox["new"].id]
     assert "2025-03-24" in rows[inbox["late"].id] and "2025-03-03" in rows[inbox["late"].id]
     assert f'href="/suggestions/{inbox["late"].id}"' in page
     assert "科研政策" in rows[inbox["new"].id]  # the category
@@ -327,7 +329,12 @@ def test_inbox_overdue_and_answered_tabs(signed_in, inbox):
     assert inbox_rows(overdue) == [inbox["late"].id]
     assert 'aria-current="page"' in overdue and 'data-tab="overdue" aria-current="page"' in overdue
     answered = html(client.get("/leaders/inbox?tab=answered"))
-    assert inbox_rows(answered) == [inbox["asked"].id, inbox["done"].id]  # latest answer first
+    assert inbox_rows(answered) == [inbox["done"].id, inbox["asked"].id]  # latest answer first
+    rows = dict(zip(inbox_rows(answered), re.split(r'<tr data-suggestion-id="\d+"', answered)[1:]))
+    # Answered ones say whether the answer came in time, not how many days were left.
+    assert 'data-answered="late"' in rows[inbox["done"].id] and "逾期后答复" in rows[inbox["done"].id]
+    assert 'data-answered="on_time"' in rows[inbox["asked"].id]
+    assert "table-danger" not in answered
     assert client.get("/leaders/inbox?tab=nope").status_code == 404
 
 
