@@ -122,8 +122,9 @@ def _managed_item(model, label_attr, action, actor, item_id, label, active, posi
     if len(label) > limit:
         raise ValidationError(f"{what}名称不能超过 {limit} 个字", fields={label_attr: f"不能超过 {limit} 个字"})
     if item_id is None:
+        # Added to the session only once named: an unnamed row autoflushed by the
+        # queries below would violate NOT NULL.
         item = model()
-        db.session.add(item)
         if position is None:
             position = (db.session.query(func.max(model.position)).scalar() or 0) + 1
     else:
@@ -139,6 +140,7 @@ def _managed_item(model, label_attr, action, actor, item_id, label, active, posi
         item.active = bool(active)
     if position is not None:
         item.position = int(position)
+    db.session.add(item)
     db.session.flush()
     audit.record(actor, action, model.__tablename__, item.id,
                  summary=f"{what}：{old + ' → ' if old and old != label else ''}{label}"
