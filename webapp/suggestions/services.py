@@ -48,6 +48,8 @@ COMMENT_MAX = 1000
 ATTACHMENT_KIND = "suggestions"
 
 SORTS = {"newest": "最新", "supported": "联名最多", "waiting": "等待最久"}
+# Ids beyond this are no row's: SQLite cannot even bind them (OverflowError, a 500).
+MAX_ID = 2**63 - 1
 
 
 # --- settings and the calendar ----------------------------------------------------------
@@ -187,7 +189,7 @@ def get_leader(leader_id):
         leader_id = int(leader_id)
     except (TypeError, ValueError):
         raise NotFound("找不到该领导") from None
-    user = db.session.get(User, leader_id)
+    user = db.session.get(User, leader_id) if 0 < leader_id <= MAX_ID else None
     if user is None or not user.is_verified_leader or user.is_suspended:
         raise NotFound("找不到该领导")
     return user
@@ -219,7 +221,7 @@ def get_suggestion(suggestion_id, viewer):
         suggestion_id = int(suggestion_id)
     except (TypeError, ValueError):
         raise NotFound("找不到该建议") from None
-    suggestion = db.session.get(Suggestion, suggestion_id)
+    suggestion = db.session.get(Suggestion, suggestion_id) if 0 < suggestion_id <= MAX_ID else None
     if suggestion is None or not suggestion.can_view(viewer):
         raise NotFound("找不到该建议")
     return suggestion
