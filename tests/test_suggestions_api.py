@@ -266,6 +266,9 @@ def test_multipart_submit_with_an_image_attachment(client, people, app, check):
     assert resp.status_code == 201, resp.get_json()
     s = check(resp, "post", "/suggestions")
     assert s["addressee"] is None and s["visibility"] == "public"
+    # 0, as some forms send it, also means the association.
+    resp = client.post(f"{API}/suggestions", json=submission(people, addressee_id=0), headers=people.h["member"])
+    assert resp.status_code == 201 and resp.get_json()["addressee"] is None
     [attachment] = s["attachments"]
     assert attachment["filename"] == "现场照片.jpg" and attachment["mime"] == "image/jpeg"  # re-encoded
     assert attachment["size"] > 0
@@ -701,6 +704,18 @@ def test_leader_inbox(client, people, make_suggestion, monkeypatch, check):
         "tab": "可选 pending、overdue、answered"}
     assert_envelope(client.get(f"{API}/leaders/inbox", headers=people.h["member"]), 403, "forbidden")
     assert_envelope(client.get(f"{API}/leaders/inbox"), 401, "unauthorized")
+
+
+def test_out_of_range_ids_are_refused_not_crashes(client, people):
+    huge = "9" * 25
+    assert_envelope(client.get(f"{API}/suggestions/{huge}"), 404, "not_found")
+    assert_envelope(client.post(f"{API}/suggestions/{huge}/support", headers=people.h["member"]), 404, "not_found")
+    assert_envelope(client.get(f"{API}/leaders/{huge}/stats"), 404, "not_found")
+    resp = client.get(f"{API}/suggestions?category_id={huge}&leader_id=-3")
+    assert assert_envelope(resp, 422)["fields"] == {"category_id": "不是有效的编号", "leader_id": "必须是整数"}
+    resp = client.post(f"{API}/suggestions", headers=people.h["member"],
+                       json=submission(people, category_id=int(huge), addressee_id=-1))
+    assert assert_envelope(resp, 422)["fields"] == {"category_id": "不是有效的编号", "addressee_id": "不是有效的编号"}
 
 
 # ---------------------------------------------------------------- the OpenAPI document

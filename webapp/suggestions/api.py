@@ -32,10 +32,13 @@ def _int_value(value, field, problems):
     """An id from JSON (an integer) or a form/query string of digits; None when absent."""
     if value is None or value == "":
         return None
+    if isinstance(value, str) and value.strip().isdecimal():
+        value = int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        if 0 < value <= services.MAX_ID:
+            return value
+        problems[field] = "不是有效的编号"
+        return None
     problems[field] = "必须是整数"
     return None
 
@@ -182,6 +185,8 @@ def submit_suggestion():
     else:
         data = json_body()
         uploads = []
+    if data.get("addressee_id") in (0, "0"):  # as the service reads it: the association
+        data["addressee_id"] = None
     values, problems = parse_body(data, text=("title", "body", "visibility"), ints=("category_id", "addressee_id"))
     visibility = values["visibility"] or Visibility.public.value
     if problems:
