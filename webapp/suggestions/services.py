@@ -517,7 +517,8 @@ def screen(actor, suggestion, accept, reason_id=None, note="", leader_id=None):
         raise ValidationError(f"说明不能超过 {NOTE_MAX} 个字", fields={"note": f"不能超过 {NOTE_MAX} 个字"})
     now = utcnow()
     if not accept:
-        if suggestion.support_count >= support_threshold():
+        # Once reached, the threshold stays reached even if the setting is raised later.
+        if suggestion.threshold_reached_at is not None or suggestion.support_count >= support_threshold():
             raise Conflict(f"联名已达到 {support_threshold()} 人，必须受理", code="threshold_reached")
         try:
             reason = db.session.get(ScreeningReason, int(reason_id))
