@@ -835,6 +835,10 @@ def unhide_answer(actor, suggestion):
     _event(suggestion, EventKind.answer_unhidden, actor)
     audit.record(actor, "suggestion.unhide_answer", "suggestion", suggestion.id,
                  summary=f"恢复建议“{suggestion.title}”的答复")
+    # Told of the hiding, so told of the restoring too (as unhide() tells the author).
+    for user_id in {suggestion.author_id, answer.leader_id} - {None}:
+        notify(user_id, "suggestion.answer_unhidden", f"建议“{suggestion.title}”的答复已恢复显示", "",
+               _link(suggestion), actor=actor)
     db.session.commit()
     return answer
 
