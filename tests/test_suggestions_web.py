@@ -52,6 +52,17 @@ def count_queries(db):
         event.remove(db.engine, "before_cursor_execute", listener)
 
 
+def member_post(client, url, data=None, **kw):
+    """POST a form as the client's browser would, with the CSRF token of its session."""
+    from flask import current_app
+
+    from tests.conftest import csrf_token_for
+
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token_for(current_app, client))
+    return client.post(url, data=data, **kw)
+
+
 def row_ids(page):
     return [int(i) for i in re.findall(r'data-suggestion-id="(\d+)"', page)]
 
@@ -173,6 +184,31 @@ def test_index_query_count_does_not_grow_with_rows(signed_in, people, sg, db, ma
     assert small <= 20
 
 
+def test_detail_query_count_does_not_grow_with_the_timeline(client, sg, db, people):
+    from webapp.suggestions import services
+
+    short = sg("assigned", title="时间线较短的建议")
+    long = sg("assigned", title="时间线较长的建议")
+    services.assign(people["staff"], long, people["other_leader"].id, note="改派")
+    services.assign(people["staff"], long, people["leader"].id, note="再改派")
+    services.save_answer(people["leader"], long, "答复内容足够长的一段文字。")
+    services.ask_follow_up(people["author"], long, "追问的问题是什么？")
+    services.answer_follow_up(people["leader"], long, "追问的答复内容。")
+    short_id, long_id = short.id, long.id
+    db.session.expunge_all()
+
+    def measure(s_id):
+        with count_queries(db) as statements:
+            assert client.get(f"/suggestions/{s_id}").status_code == 200
+        db.session.expunge_all()
+        return len(statements)
+
+    few, many = measure(short_id), measure(long_id)
+    # Only the people the longer timeline adds (one more leader), not a query per event.
+    assert many <= few + 4
+    assert many <= 22
+
+
 def test_supported_marks_use_one_query(signed_in, people, sg):
     a, b = sg("submitted", title="第一条要联名的建议"), sg("submitted", title="第二条不联名的建议")
     member = signed_in(people["member"])
@@ -185,16 +221,6 @@ def test_supported_marks_use_one_query(signed_in, people, sg):
 
 
 # ---------------------------------------------------------------- writing
-
-def member_post(client, url, data=None, **kw):
-    """POST with the CSRF token taken from the client's session (the page's token)."""
-    from tests.conftest import csrf_token_for
-    from flask import current_app
-
-    data = dict(data or {})
-    data.setdefault("csrf_token", csrf_token_for(current_app, client))
-    return client.post(url, data=data, **kw)
-
 
 def test_submit_with_image_and_pdf(signed_in, people, suggestion_lists, app, db):
     from webapp.suggestions.models import Suggestion
@@ -303,7 +329,8 @@ def test_new_form_choices_and_preselected_addressee(signed_in, people, suggestio
     assert 'type="file"' in page and "multiple" in page and 'enctype="multipart/form-data"' in page
     assert "只有您本人、所致领导" in page
     # An unknown ?to= is ignored.
-    assert "selected" not in html(c.get("/suggestions/new?to=999")).split('name="addressee_id"')[1].split("</select>")[0]
+    select = html(c.get("/suggestions/new?to=999")).split('name="addressee_id"')[1].split("</select>")[0]
+    assert "selected" not in select
 
 
 # ---------------------------------------------------------------- who sees what
