@@ -379,3 +379,26 @@ def test_suggestions_in_the_navigation(client, make_user, signed_in, figures):
     assert 'href="/leaders/inbox"' in html(signed_in(figures["li"]).get("/"))
     assert 'href="/leaders/inbox"' not in html(signed_in(make_user(username="member3")).get("/"))
     assert 'href="/leaders/inbox"' not in home
+
+
+# ---------------------------------------------------------------- in Chromium
+
+@pytest.mark.browser
+def test_satisfaction_chart_draws_in_the_browser(app, monkeypatch, live_server, page, figures):
+    monkeypatch.setitem(app.config, "SUGGESTION_STATS_MIN_SAMPLE", 1)
+    problems = []
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.goto(f"{live_server}/leaders/{figures['li'].id}")
+    page.wait_for_function("() => window.Chart && Chart.getChart('satisfaction-chart')")
+    assert page.evaluate("() => Chart.getChart('satisfaction-chart').data.datasets[0].data") == [2, 0, 1]
+    page.wait_for_timeout(600)  # the short drawing animation
+    painted = page.evaluate("""() => {
+        const c = document.getElementById('satisfaction-chart');
+        const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+        return n;
+    }""")
+    assert painted > 1000, "the doughnut was not drawn"
+    assert problems == []  # nothing refused by the CSP, no script error
