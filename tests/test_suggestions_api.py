@@ -101,7 +101,8 @@ def test_lifecycle_through_the_api_only(client, people, check, app, monkeypatch)
                                 "can_close": False}
     assert (s["support_count"], s["supported"], s["support_threshold"]) == (0, False, 100)
 
-    staff_view = check(client.get(f"{API}/suggestions/{sid}", headers=h["staff"]), "get", "/suggestions/{suggestion_id}")
+    staff_view = check(client.get(f"{API}/suggestions/{sid}", headers=h["staff"]), "get",
+                       "/suggestions/{suggestion_id}")
     assert staff_view["permissions"]["can_screen"] is True
 
     resp = client.post(f"{API}/suggestions/{sid}/screen", json={"decision": "accept", "note": "已受理"},

@@ -263,8 +263,8 @@ def event_json(event):
 
 SUMMARY_SCHEMA = registry.schema("SuggestionSummary", {
     "type": "object",
-    "required": ["id", "url", "title", "title_html", "category", "state", "state_title", "visibility", "author", "addressee",
-                 "assigned_leader", "created_at", "answered_at", "support_count", "supported", "deadline"],
+    "required": ["id", "url", "title", "title_html", "category", "state", "state_title", "visibility", "author",
+                 "addressee", "assigned_leader", "created_at", "answered_at", "support_count", "supported", "deadline"],
     "properties": {
         "id": {"type": "integer"},
         "url": {**_STRING, "description": "Path of the suggestion's page"},
