@@ -399,6 +399,10 @@ def test_threshold_note_and_forced_acceptance(signed_in, people, sg, app, monkey
     assert "联名已达到 2 人，科协必须受理" in page
     assert "按规定必须受理并交办答复" in page and "screen-reject-form" not in page
     assert "联名达到门槛" in page  # on the timeline
+    # Raising the setting later does not undo it.
+    monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 100)
+    page = html(staff.get(f"/suggestions/{s.id}"))
+    assert "按规定必须受理并交办答复" in page and "screen-reject-form" not in page
 
 
 def test_private_suggestion_has_no_cosigning(signed_in, people, sg):
