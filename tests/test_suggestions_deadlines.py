@@ -323,6 +323,7 @@ def test_ranking_order_and_tie_breaks(app, monkeypatch, people, make_user, make_
     leader = lambda name: make_user(username=name, roles=["leader"], verified=True)
     l1, l2, l3, l4, l5, l6 = (leader(f"leader{i}") for i in range(1, 7))
     make_user(username="unverified_leader", roles=["leader"])
+    make_user(username="suspended_leader", roles=["leader"], verified=True, suspended_at=datetime(2026, 1, 1))
     clock.set("2026-11-01 17:00")          # accepted Mon Nov 2 in Shanghai, due Nov 23
 
     def answered(who, when="2026-11-10 02:00"):
@@ -341,7 +342,7 @@ def test_ranking_order_and_tie_breaks(app, monkeypatch, people, make_user, make_
     rows = services.ranking(on=D("2026-11-25"))
     order = [p.username for p, _ in rows]
     # Sufficient samples by response rate, then answered count, then fewer overdue, then id;
-    # leaders with no sample (A, B, L4) last, by id; the unverified leader not at all.
+    # leaders with no sample (A, B, L4) last, by id; unverified or suspended leaders not at all.
     assert order == ["leader3", "leader2", "leader6", "leader5", "leader1", "leader_a", "leader_b", "leader4"]
     stats = dict((p.username, s) for p, s in rows)
     assert (stats["leader1"]["response_rate"], stats["leader3"]["answered"], stats["leader5"]["overdue"]) == \
@@ -349,3 +350,26 @@ def test_ranking_order_and_tie_breaks(app, monkeypatch, people, make_user, make_
     assert stats["leader4"]["sample_sufficient"] is False and stats["leader4"]["response_rate"] is None
     for person, figures in rows:
         assert figures == services.leader_stats(person, on=D("2026-11-25"))
+
+
+@pytest.mark.parametrize("now, screen_due", [
+    ("2026-09-23 15:59", "2026-09-29"),   # Wed 23:59 in Shanghai: Thu 24, Mon 28, Tue 29
+    ("2026-09-23 16:00", "2026-09-30"),   # Thu 00:00 in Shanghai: Mon 28, Tue 29, Wed 30
+    ("2026-09-30 02:00", "2026-10-10"),   # Oct 8, 9 and the exchanged Saturday
+])
+def test_screening_due_date_in_working_days_from_the_local_date(people, make_suggestion, clock, now, screen_due):
+    clock.set(now)
+    s = make_suggestion(author=people["author"], staff=people["staff"], state="submitted")
+    assert s.screen_due_date == D(screen_due)
+
+
+def test_inbox_and_queue_arguments(people):
+    from webapp.core.errors import NotFound, PermissionDenied
+
+    with pytest.raises(NotFound):
+        services.leader_inbox(people["leader_a"], "archive")
+    with pytest.raises(NotFound):
+        services.staff_queue(people["staff"], "archive")
+    for not_a_leader in (people["author"], people["staff"]):
+        with pytest.raises(PermissionDenied):
+            services.leader_inbox(not_a_leader)
