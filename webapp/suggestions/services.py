@@ -468,6 +468,9 @@ def support(user, suggestion):
         raise Conflict("该建议已答复或已办结，不再征集联名", code="support_closed")
     if suggestion.author_id == user.id:
         raise Conflict("不能为自己的建议联名", code="own_suggestion")
+    if user.id in (suggestion.addressee_id, suggestion.assigned_leader_id):
+        # The leader who must answer does not co-sign what is addressed to them.
+        raise Conflict("建议所致或承办的领导不能联名", code="addressed_to_you")
     if has_supported(user, suggestion):
         return False
     try:
@@ -634,6 +637,7 @@ def permissions(user, suggestion):
     follow_up_pending = follow_up is not None and follow_up.is_pending
     return {
         "can_support": authed and not author and suggestion.is_publicly_visible()
+                       and user.id not in (suggestion.addressee_id, suggestion.assigned_leader_id)
                        and state in (S.submitted.value,) + OPEN_STATES,
         "can_screen": staff and state == S.submitted.value,
         "can_assign": staff and state in OPEN_STATES,

@@ -190,30 +190,26 @@ def _fill_choices(forms, suggestion):
 
 
 def _permissions(suggestion, me):
-    """Which forms to show. Only a display decision: every service checks again."""
-    state = suggestion.state
-    is_author = me is not None and suggestion.author_id == me.id
+    """Which forms to show: the service's flags plus the staff moderation buttons.
+    Only a display decision: every service checks again."""
+    rules = services.permissions(me, suggestion)
     is_staff = me is not None and me.is_staff
-    follow_up = suggestion.follow_up
-    follow_up_pending = follow_up is not None and follow_up.is_pending
-    can_answer = services.can_answer(me, suggestion)
     published = suggestion.published_answer
     return {
-        "support": (me is not None and not is_author and suggestion.is_publicly_visible()
-                    and state in (SuggestionState.submitted.value,) + OPEN_STATES),
-        "answer": can_answer and state == SuggestionState.assigned.value,
-        "follow_up": is_author and state == SuggestionState.answered.value and follow_up is None,
-        "reply": can_answer and state == SuggestionState.answered.value and follow_up_pending,
-        "rate": is_author and state == SuggestionState.answered.value and not follow_up_pending,
+        "support": rules["can_support"],
+        "answer": rules["can_answer"],
+        "follow_up": rules["can_follow_up"],
+        "reply": rules["can_answer_follow_up"],
+        "rate": rules["can_rate"],
         "staff": is_staff,
-        "screen": is_staff and state == SuggestionState.submitted.value,
-        "assign": is_staff and state in OPEN_STATES,
-        "close": is_staff and state == SuggestionState.answered.value and not follow_up_pending,
+        "screen": rules["can_screen"],
+        "assign": rules["can_assign"],
+        "close": rules["can_close"],
         "hide": is_staff and not suggestion.is_hidden,
         "unhide": is_staff and suggestion.is_hidden,
         "hide_answer": is_staff and published is not None and published.hidden_at is None,
         "unhide_answer": is_staff and published is not None and published.hidden_at is not None,
-        "is_author": is_author,
+        "is_author": me is not None and suggestion.author_id == me.id,
     }
 
 
