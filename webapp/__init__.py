@@ -6,8 +6,18 @@ from flask import Flask, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from werkzeug.routing import IntegerConverter
+
 from webapp.config import BASE_DIR, check_production, load_config
 from webapp.extensions import csrf, db, login_manager, migrate, socketio
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` limited to what a database integer column holds."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config=None):
@@ -29,6 +39,8 @@ def create_app(config=None):
                 app.config[key] = production
     check_production(app.config)
     app.json.ensure_ascii = False
+    # An id beyond 64 bits is no row of ours: without a bound, SQLite raised OverflowError (a 500).
+    app.url_map.converters["int"] = BoundedIntConverter
     os.makedirs(app.instance_path, exist_ok=True)
     for key in ("UPLOAD_DIR", "INDEX_DIR", "MAIL_OUTBOX_DIR"):
         os.makedirs(app.config[key], exist_ok=True)

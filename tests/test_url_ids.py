@@ -1,0 +1,32 @@
+"""Ids too large for a database integer are simply not found (404), on pages and in the API."""
+import pytest
+
+HUGE = "9" * 25
+
+
+@pytest.mark.parametrize("path", [
+    f"/suggestions/{HUGE}",
+    f"/leaders/{HUGE}",
+    f"/api/v1/suggestions/{HUGE}",
+    f"/api/v1/leaders/{HUGE}/stats",
+])
+def test_huge_id_in_a_get_is_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_huge_id_in_api_posts_is_a_404_envelope(client, make_user, auth_headers):
+    user = make_user()
+    for path in (f"/api/v1/notifications/{HUGE}/read", f"/api/v1/suggestions/{HUGE}/support"):
+        resp = client.post(path, headers=auth_headers(user))
+        assert resp.status_code == 404, path
+        assert resp.get_json()["error"]["code"] == "not_found"
+    resp = client.delete(f"/api/v1/auth/tokens/{HUGE}", headers=auth_headers(user))
+    assert resp.status_code == 404
+    assert resp.get_json()["error"]["code"] == "not_found"
+
+
+def test_largest_64_bit_id_still_routes(client):
+    # The bound is the database's, not smaller: the route matches and the service answers 404.
+    resp = client.get(f"/api/v1/suggestions/{2**63 - 1}")
+    assert resp.status_code == 404
+    assert resp.get_json()["error"]["message"] == "找不到该建议"
