@@ -3,7 +3,7 @@ import pytest
 
 from tests.conftest import DEMO_PASSWORD
 
-DEMO_USERS = {"admin", "staff", "leader", "editor", "reviewer", "member", "member2"}
+DEMO_USERS = {"admin", "staff", "leader", "leader2", "editor", "reviewer", "member", "member2"}
 
 
 def test_seed_demo_creates_demo_accounts_once(app, db):

@@ -507,3 +507,25 @@ def test_user_html_is_neutralised_in_title_body_answer_and_comment(app, people, 
         for html in (render_markdown(text), md.render(value=text), plain.render(value=text),
                      plain_text(text), escaped.render(value=text)):
             assert_neutralised(html)
+
+
+def test_the_leader_a_suggestion_is_addressed_or_assigned_to_cannot_cosign_it(make_suggestion, make_user):
+    from webapp.core.errors import Conflict
+    from webapp.suggestions import services
+
+    addressee = make_user(username="addressed_leader", roles=["leader"], verified=True)
+    other = make_user(username="other_leader", roles=["leader"], verified=True)
+    s = make_suggestion(state="submitted", addressee=addressee)
+    for leader in (addressee,):
+        with pytest.raises(Conflict) as exc:
+            services.support(leader, s)
+        assert exc.value.code == "addressed_to_you"
+        assert services.permissions(leader, s)["can_support"] is False
+    services.screen(make_suggestion.people["staff"], s, True)
+    services.assign(make_suggestion.people["staff"], s, other.id)
+    with pytest.raises(Conflict):
+        services.support(other, s)
+    assert s.support_count == 0
+    # Any other member still can.
+    assert services.support(make_user(username="cosigner"), s) is True
+    assert s.support_count == 1
