@@ -332,3 +332,32 @@ def make_suggestion(app, make_user, suggestion_lists):
 
     factory.people = people
     return factory
+
+
+@pytest.fixture
+def cheap_passwords(monkeypatch):
+    """For tests that create many users and never log in: a one-round hash instead of scrypt."""
+    from werkzeug.security import generate_password_hash
+
+    from webapp.accounts import models
+
+    monkeypatch.setattr(models, "generate_password_hash",
+                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The suggestion services' clock (naive UTC), set by the test: `clock.set("2026-09-25T01:00")`."""
+    from datetime import datetime
+
+    from webapp.suggestions import services
+
+    class Clock:
+        now = datetime(2026, 9, 23, 1, 0)
+
+        def set(self, value):
+            self.now = datetime.fromisoformat(value) if isinstance(value, str) else value
+
+    c = Clock()
+    monkeypatch.setattr(services, "utcnow", lambda: c.now)
+    return c

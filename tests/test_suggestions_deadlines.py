@@ -14,28 +14,10 @@ D = date.fromisoformat
 ANSWER = "感谢您的建议，我们将认真研究并推动落实。"
 
 
-@pytest.fixture(autouse=True)
-def _cheap_passwords(monkeypatch):
-    """Nobody logs in here: a one-round hash keeps the many users these tests create cheap."""
-    from werkzeug.security import generate_password_hash
-
-    from webapp.accounts import models
-
-    monkeypatch.setattr(models, "generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
+# Nobody logs in here: a one-round hash keeps the many users these tests create cheap.
+pytestmark = pytest.mark.usefixtures("cheap_passwords")
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        now = datetime(2026, 9, 23, 1, 0)
-
-        def set(self, value):
-            self.now = datetime.fromisoformat(value)
-
-    c = Clock()
-    monkeypatch.setattr(services, "utcnow", lambda: c.now)
-    return c
 
 
 @pytest.fixture

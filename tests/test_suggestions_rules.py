@@ -23,15 +23,8 @@ BODY = "建议简化科研经费报销流程，减少科研人员的事务性负
 ANSWER = "感谢您的建议，我们将认真研究并推动落实。"
 
 
-@pytest.fixture(autouse=True)
-def _cheap_passwords(monkeypatch):
-    """Nobody logs in here: a one-round hash keeps the many users these tests create cheap."""
-    from werkzeug.security import generate_password_hash
-
-    from webapp.accounts import models
-
-    monkeypatch.setattr(models, "generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
+# Nobody logs in here: a one-round hash keeps the many users these tests create cheap.
+pytestmark = pytest.mark.usefixtures("cheap_passwords")
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=32), nullable=False),
     sa.Column('position', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_suggestion_categories')),
     sa.UniqueConstraint('name', name=op.f('uq_suggestion_categories_name'))
     )
@@ -30,7 +30,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=64), nullable=False),
     sa.Column('position', sa.Integer(), server_default='0', nullable=False),
-    sa.Column('active', sa.Boolean(), server_default=sa.text('1'), nullable=False),
+    sa.Column('active', sa.Boolean(), server_default=sa.true(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_suggestion_screening_reasons')),
     sa.UniqueConstraint('title', name=op.f('uq_suggestion_screening_reasons_title'))
     )

@@ -66,25 +66,29 @@ class WorkCalendar:
         return cls.from_data({"holidays": holidays, "workdays": workdays})
 
 
-def add_working_days(start, n, calendar):
-    """The date that is the `n`-th working day after the date `start` (start itself not counted).
-
-    `n == 0` gives `start`. Ten years of holidays would not stop the loop: every week has
-    at least one working day unless the calendar says otherwise, and we cap the search.
-    """
+def _walk(day, n, step, calendar):
+    """Step one day at a time until `n` working days have passed."""
     if n < 0:
         raise ValueError("n must be >= 0")
-    day = start
     remaining = n
     guard = 0
     while remaining:
-        day += timedelta(days=1)
+        day += step
         guard += 1
+        # Ten years without a working day means the calendar is broken, not the loop.
         if guard > 366 * 10:
             raise ValueError("calendar has no working days")
         if calendar.is_working_day(day):
             remaining -= 1
     return day
+
+
+def add_working_days(start, n, calendar):
+    """The date that is the `n`-th working day after the date `start` (start itself not counted).
+
+    `n == 0` gives `start`.
+    """
+    return _walk(start, n, timedelta(days=1), calendar)
 
 
 def working_days_between(start, end, calendar):
@@ -109,21 +113,8 @@ def working_days_between(start, end, calendar):
 
 
 def subtract_working_days(end, n, calendar):
-    """The latest date `d` with `working_days_between(d, end) == n` counted backwards:
-    the working day `n` working days before `end` (used for "3 working days before a deadline")."""
-    if n < 0:
-        raise ValueError("n must be >= 0")
-    day = end
-    remaining = n
-    guard = 0
-    while remaining:
-        day -= timedelta(days=1)
-        guard += 1
-        if guard > 366 * 10:
-            raise ValueError("calendar has no working days")
-        if calendar.is_working_day(day):
-            remaining -= 1
-    return day
+    """The working day `n` working days before `end` (used for "3 working days before a deadline")."""
+    return _walk(end, n, timedelta(days=-1), calendar)
 
 
 def local_date(utc_naive, zone):
