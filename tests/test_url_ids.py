@@ -25,8 +25,12 @@ def test_huge_id_in_api_posts_is_a_404_envelope(client, make_user, auth_headers)
     assert resp.get_json()["error"]["code"] == "not_found"
 
 
-def test_largest_64_bit_id_still_routes(client):
+def test_largest_32_bit_id_still_routes_and_the_next_does_not(client):
     # The bound is the database's, not smaller: the route matches and the service answers 404.
-    resp = client.get(f"/api/v1/suggestions/{2**63 - 1}")
+    resp = client.get(f"/api/v1/suggestions/{2**31 - 1}")
     assert resp.status_code == 404
     assert resp.get_json()["error"]["message"] == "找不到该建议"
+    # One more is refused by the router (the generic not-found message).
+    resp = client.get(f"/api/v1/suggestions/{2**31}")
+    assert resp.status_code == 404
+    assert resp.get_json()["error"]["message"] != "找不到该建议"

@@ -13,10 +13,10 @@ from webapp.extensions import csrf, db, login_manager, migrate, socketio
 
 
 class BoundedIntConverter(IntegerConverter):
-    """`<int:…>` limited to what a database integer column holds."""
+    """`<int:…>` limited to what our integer primary keys hold (32-bit in PostgreSQL)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 
 
@@ -39,7 +39,8 @@ def create_app(config=None):
                 app.config[key] = production
     check_production(app.config)
     app.json.ensure_ascii = False
-    # An id beyond 64 bits is no row of ours: without a bound, SQLite raised OverflowError (a 500).
+    # An id beyond 32 bits is no row of ours: unbounded, SQLite raised OverflowError and
+    # PostgreSQL 'integer out of range' (a 500).
     app.url_map.converters["int"] = BoundedIntConverter
     os.makedirs(app.instance_path, exist_ok=True)
     for key in ("UPLOAD_DIR", "INDEX_DIR", "MAIL_OUTBOX_DIR"):

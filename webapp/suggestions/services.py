@@ -196,9 +196,9 @@ def get_leader(leader_id):
 
 
 def _staff_users():
-    return (User.query.join(UserRole, UserRole.user_id == User.id)
-            .filter(UserRole.role.in_([Role.staff.value, Role.admin.value]), User.suspended_at.is_(None))
-            .distinct().all())
+    # A subquery, not DISTINCT: PostgreSQL cannot compare the JSON column DISTINCT would need.
+    staff_ids = db.session.query(UserRole.user_id).filter(UserRole.role.in_([Role.staff.value, Role.admin.value]))
+    return User.query.filter(User.id.in_(staff_ids), User.suspended_at.is_(None)).order_by(User.id).all()
 
 
 # --- reading ------------------------------------------------------------------------------
