@@ -34,3 +34,19 @@ def test_largest_32_bit_id_still_routes_and_the_next_does_not(client):
     resp = client.get(f"/api/v1/suggestions/{2**31}")
     assert resp.status_code == 404
     assert resp.get_json()["error"]["message"] != "找不到该建议"
+
+
+def test_huge_ids_in_forms_and_json_are_field_errors(client, make_user, auth_headers, suggestion_lists):
+    user = make_user()
+    huge = 2**40
+    resp = client.post("/api/v1/suggestions", headers=auth_headers(user),
+                       json={"title": "关于科研经费管理的建议", "body": "建议简化科研经费报销流程。",
+                             "category_id": huge, "addressee_id": huge, "visibility": "public"})
+    assert resp.status_code == 422
+    assert set(resp.get_json()["error"]["fields"]) >= {"category_id", "addressee_id"}
+    # Strings of digits reach the service as they come from a form.
+    from webapp.suggestions import services
+
+    problems = services.suggestion_problems("关于科研经费管理的建议", "建议简化科研经费报销流程。", str(huge),
+                                            str(huge), "public")
+    assert set(problems) == {"category_id", "addressee_id"}

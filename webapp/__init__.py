@@ -2,13 +2,14 @@
 import logging
 import os
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from werkzeug.routing import IntegerConverter
 
 from webapp.config import BASE_DIR, check_production, load_config
+from webapp.core.db import MAX_ID
 from webapp.extensions import csrf, db, login_manager, migrate, socketio
 
 
@@ -16,7 +17,7 @@ class BoundedIntConverter(IntegerConverter):
     """`<int:…>` limited to what our integer primary keys hold (32-bit in PostgreSQL)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
 

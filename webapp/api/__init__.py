@@ -12,7 +12,7 @@ Conventions every capability follows:
 Each capability defines its routes in its own `api.py` with `@api_route`, which also
 describes them in the OpenAPI document.
 """
-from flask import Blueprint, g
+from flask import Blueprint
 
 from webapp.api.openapi import registry
 

@@ -6,6 +6,25 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 
+# The largest value of our integer primary keys (INTEGER is 32-bit in PostgreSQL): an id
+# beyond it is no row of ours, and passing it to the database fails instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+
+def get_by_id(model, value):
+    """The row of `model` with primary key `value` (an int or a string of digits), or None
+    for anything else, including ids no integer key can hold."""
+    from webapp.extensions import db
+
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < value <= MAX_ID:
+        return None
+    return db.session.get(model, value)
+
+
 def utcnow():
     """Naive UTC timestamp (stored naive in both SQLite and PostgreSQL)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from webapp.api import api_route
 from webapp.api.auth import json_body, list_response, page_args, text_fields, token_required
 from webapp.api.openapi import list_of, openapi_path, ref, registry
+from webapp.core.db import MAX_ID
 from webapp.core.errors import ValidationError
 from webapp.core.pagination import Page, paginate
 from webapp.suggestions import services
@@ -35,7 +36,7 @@ def _int_value(value, field, problems):
     if isinstance(value, str) and value.strip().isdecimal():
         value = int(value.strip())
     if isinstance(value, int) and not isinstance(value, bool):
-        if 0 < value <= services.MAX_ID:
+        if 0 < value <= MAX_ID:
             return value
         problems[field] = "不是有效的编号"
         return None

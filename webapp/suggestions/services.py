@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from webapp.accounts.models import Role, User, UserRole
 from webapp.core import audit, ratelimit
-from webapp.core.db import utcnow
+from webapp.core.db import get_by_id, utcnow
 from webapp.core.errors import (AuthenticationRequired, Conflict, NotFound, PermissionDenied, RateLimited,
                                 ValidationError)
 from webapp.core.timeutil import local_zone
@@ -48,8 +48,6 @@ COMMENT_MAX = 1000
 ATTACHMENT_KIND = "suggestions"
 
 SORTS = {"newest": "最新", "supported": "联名最多", "waiting": "等待最久"}
-# Ids beyond this are no row's: SQLite cannot even bind them (OverflowError, a 500).
-MAX_ID = 2**63 - 1
 
 
 # --- settings and the calendar ----------------------------------------------------------
@@ -185,11 +183,7 @@ def leaders():
 
 
 def get_leader(leader_id):
-    try:
-        leader_id = int(leader_id)
-    except (TypeError, ValueError):
-        raise NotFound("找不到该领导") from None
-    user = db.session.get(User, leader_id) if 0 < leader_id <= MAX_ID else None
+    user = get_by_id(User, leader_id)
     if user is None or not user.is_verified_leader or user.is_suspended:
         raise NotFound("找不到该领导")
     return user
@@ -217,11 +211,7 @@ def visible_filter(viewer):
 
 def get_suggestion(suggestion_id, viewer):
     """The suggestion if `viewer` may see it; otherwise 404, so existence does not leak."""
-    try:
-        suggestion_id = int(suggestion_id)
-    except (TypeError, ValueError):
-        raise NotFound("找不到该建议") from None
-    suggestion = db.session.get(Suggestion, suggestion_id) if 0 < suggestion_id <= MAX_ID else None
+    suggestion = get_by_id(Suggestion, suggestion_id)
     if suggestion is None or not suggestion.can_view(viewer):
         raise NotFound("找不到该建议")
     return suggestion
@@ -348,10 +338,7 @@ def suggestion_problems(title, body, category_id, addressee_id, visibility):
             _clean_text(value, field, label, lo, hi)
         except ValidationError as exc:
             problems.update(exc.fields)
-    try:
-        category = db.session.get(SuggestionCategory, int(category_id))
-    except (TypeError, ValueError):
-        category = None
+    category = get_by_id(SuggestionCategory, category_id)
     if category is None or not category.active:
         problems["category_id"] = "请选择分类"
     if addressee_id not in (None, "", 0, "0"):
@@ -523,10 +510,7 @@ def screen(actor, suggestion, accept, reason_id=None, note="", leader_id=None):
         # Once reached, the threshold stays reached even if the setting is raised later.
         if suggestion.threshold_reached_at is not None or suggestion.support_count >= support_threshold():
             raise Conflict(f"联名已达到 {support_threshold()} 人，必须受理", code="threshold_reached")
-        try:
-            reason = db.session.get(ScreeningReason, int(reason_id))
-        except (TypeError, ValueError):
-            reason = None
+        reason = get_by_id(ScreeningReason, reason_id)
         if reason is None or not reason.active:
             raise ValidationError("请选择不予受理的理由", fields={"reason_id": "必选"})
         suggestion.state = S.not_accepted.value
