@@ -304,6 +304,49 @@ def assign_suggestion(suggestion_id):
     return suggestion_json(suggestion, current_user)
 
 
+CLOSE_REQUEST = {"type": "object", "properties": {"note": {**_TEXT, "maxLength": services.NOTE_MAX}}}
+HIDE_REQUEST = {
+    "type": "object", "required": ["reason"],
+    "properties": {"reason": {**_TEXT, "maxLength": services.NOTE_MAX,
+                              "description": "Shown to the author (and the leader, for an answer)"}},
+}
+# Staff moderation: (path suffix, endpoint, summary, service, takes a reason).
+MODERATION = [
+    ("close", "close_suggestion", "Close an answered suggestion the author has not rated (staff)", services.close,
+     False),
+    ("hide", "hide_suggestion", "Hide a suggestion from the public, with a reason (staff)", services.hide, True),
+    ("unhide", "unhide_suggestion", "Show a hidden suggestion again (staff)", services.unhide, None),
+    ("answer/hide", "hide_answer", "Hide a published answer from the public, with a reason (staff)",
+     services.hide_answer, True),
+    ("answer/unhide", "unhide_answer", "Show a hidden answer again (staff)", services.unhide_answer, None),
+]
+
+
+def _moderation_view(action, takes_reason):
+    def view(suggestion_id):
+        services.require_staff(current_user)
+        suggestion = _suggestion(suggestion_id)
+        if takes_reason is None:
+            action(current_user, suggestion)
+        else:
+            field = "reason" if takes_reason else "note"
+            values, problems = parse_body(json_body(), text=(field,))
+            _raise(problems)
+            action(current_user, suggestion, values[field] or "")
+        return suggestion_json(suggestion, current_user)
+
+    return view
+
+
+for _suffix, _endpoint, _summary, _action, _reason in MODERATION:
+    _view = token_required(_moderation_view(_action, _reason))
+    _view.__name__ = _endpoint
+    api_route(f"/suggestions/<int:suggestion_id>/{_suffix}", methods=["POST"], endpoint=_endpoint,
+              summary=_summary, tags=TAGS, auth=True,
+              request={True: HIDE_REQUEST, False: CLOSE_REQUEST}.get(_reason),
+              responses={200: SUGGESTION_SCHEMA, 403: ERROR, 409: ERROR})(_view)
+
+
 @api_route("/suggestions/<int:suggestion_id>/answer", methods=["POST"], endpoint="answer_suggestion",
            summary="Publish the answer, or save a draft (the assigned leader)",
            description="201 when published; 200 when a draft was saved (returned in `draft`, to this leader only).",
