@@ -10,7 +10,6 @@ the API and the statistics in-process (Flask test client: the app's own cost, no
 import os
 import random
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -19,15 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def timed(fn, n):
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+from bench.bench_foundation import timed  # noqa: E402
 
 
 def build(n, db):
@@ -150,7 +141,7 @@ def main():
 
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{n} suggestions built in {build_s:.1f} s on {url.split(':')[0]}")
-    print(f"| what | p50 ms | p95 ms |\n| --- | ---: | ---: |")
+    print("| what | p50 ms | p95 ms |\n| --- | ---: | ---: |")
     for label, p50, p95 in rows:
         print(f"| {label} | {p50:.1f} | {p95:.1f} |")
     print(f"Peak RSS: {peak_mb:.0f} MB")

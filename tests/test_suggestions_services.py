@@ -23,8 +23,6 @@ ANSWER = "感谢您的建议，我们将认真研究并推动落实。"
 pytestmark = pytest.mark.usefixtures("cheap_passwords")
 
 
-
-
 @pytest.fixture
 def people(make_user):
     return {

@@ -14,31 +14,12 @@ from webapp.accounts.forms import (
 )
 from webapp.core import uploads
 from webapp.core.errors import RateLimited, ServiceError, ValidationError
+from webapp.core.forms import show_service_error
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
 # ---------------------------------------------------------------- helpers
-
-def show_service_error(form, exc, default_field=None):
-    """Put a ServiceError on the form; returns the status to re-render with.
-
-    Field messages go under their fields; the overall message goes on top unless it
-    only repeats a field message. Errors without fields can be aimed at
-    `default_field` (e.g. an upload refused by core.uploads).
-    """
-    fields = dict(exc.fields)
-    if not fields and default_field:
-        fields[default_field] = exc.message
-    for name, message in fields.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            form.form_errors.append(message)
-    if exc.message not in fields.values():
-        form.form_errors.append(exc.message)
-    return exc.status
-
 
 def me():
     """The logged-in User itself, not the current_user proxy (services return it, and

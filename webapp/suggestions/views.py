@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from webapp.core.errors import RateLimited, ValidationError
+from webapp.core.forms import show_service_error
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.extensions import db
 from webapp.suggestions import services
@@ -34,18 +35,6 @@ STAFF_EVENTS = frozenset(k.value for k in (
 def viewer():
     """The logged-in User itself (not the proxy), or None for an anonymous visitor."""
     return current_user._get_current_object() if current_user.is_authenticated else None
-
-
-def show_errors(form, exc):
-    """Put a ValidationError's field messages under the form's fields; the rest on top."""
-    fields = dict(exc.fields)
-    for name, message in fields.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            form.form_errors.append(message)
-    if exc.message not in fields.values():
-        form.form_errors.append(exc.message)
 
 
 def login_to_act(view):
@@ -146,7 +135,7 @@ def new():
                 headers["Retry-After"] = str(exc.retry_after)
         except ValidationError as exc:
             db.session.rollback()
-            show_errors(form, exc)
+            show_service_error(form, exc)
             status = exc.status
         else:
             flash("建议已提交。科协工作人员将在 3 个工作日内受理，结果会通知您。", "success")
@@ -261,7 +250,7 @@ def _act(suggestion_id, key, form, call, success):
         result = call(suggestion)
     except ValidationError as exc:
         db.session.rollback()
-        show_errors(form, exc)
+        show_service_error(form, exc)
         return render_detail(suggestion, {key: form}, exc.status)
     message = success(result) if callable(success) else success
     if message:
