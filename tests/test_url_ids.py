@@ -50,3 +50,14 @@ def test_huge_ids_in_forms_and_json_are_field_errors(client, make_user, auth_hea
     problems = services.suggestion_problems("关于科研经费管理的建议", "建议简化科研经费报销流程。", str(huge),
                                             str(huge), "public")
     assert set(problems) == {"category_id", "addressee_id"}
+
+
+def test_huge_ids_in_list_filters_are_ignored_or_refused(client, make_suggestion):
+    s = make_suggestion()
+    huge = 2**40
+    resp = client.get(f"/suggestions/?category={huge}&leader={huge}")
+    assert resp.status_code == 200
+    assert s.title in resp.get_data(as_text=True)  # an impossible filter is ignored, as other bad values are
+    resp = client.get(f"/api/v1/suggestions?category_id={huge}")
+    assert resp.status_code == 422
+    assert "category_id" in resp.get_json()["error"]["fields"]

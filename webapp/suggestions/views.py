@@ -10,6 +10,7 @@ from functools import wraps
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from webapp.core.db import MAX_ID
 from webapp.core.errors import RateLimited, ValidationError
 from webapp.core.forms import show_service_error
 from webapp.core.pagination import paginate, parse_page_args
@@ -48,10 +49,13 @@ def login_to_act(view):
 
 
 def _int_or_none(value):
+    """An id from the query string, or None (also for one no key can hold: PostgreSQL
+    refuses to compare an INTEGER column with it)."""
     try:
-        return int(value)
+        value = int(value)
     except (TypeError, ValueError):
         return None
+    return value if 0 < value <= MAX_ID else None
 
 
 def _leader_choices(first):
