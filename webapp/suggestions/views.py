@@ -142,7 +142,8 @@ def new():
             show_service_error(form, exc)
             status = exc.status
         else:
-            flash("建议已提交。科协工作人员将在 3 个工作日内受理，结果会通知您。", "success")
+            flash(f"建议已提交。科协工作人员将在 {current_app.config['SUGGESTION_SCREEN_DAYS']} 个工作日内受理，"
+                  "结果会通知您。", "success")
             return redirect(url_for(".detail", suggestion_id=suggestion.id))
         # Browsers cannot refill a file input: say so when files were chosen.
         if files and not form.attachments.errors:
@@ -175,9 +176,10 @@ def _forms_for(suggestion):
 
 
 def _fill_choices(forms, suggestion):
-    leader_choices = _leader_choices("交办给所致领导" if suggestion.addressee_id else "暂不交办")
-    forms["accept"].leader_id.choices = leader_choices
-    forms["assign"].leader_id.choices = _leader_choices("请选择领导")
+    people = [(leader.id, leader_label(leader)) for leader in services.leaders()]
+    first = "交办给所致领导" if suggestion.addressee_id else "暂不交办"
+    forms["accept"].leader_id.choices = choices([("", first)] + people)
+    forms["assign"].leader_id.choices = choices([("", "请选择领导")] + people)
     forms["reject"].reason_id.choices = choices([("", "请选择理由")] + [(r.id, r.title) for r in
                                                                     services.screening_reasons()])
 
