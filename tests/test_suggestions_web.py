@@ -564,7 +564,8 @@ def test_follow_up_reply_and_rating_once(signed_in, people, sg, db):
     resp = member_post(author, url + "/rating", {"comment": "没选评价"})
     assert resp.status_code == 422
     page = html(resp)
-    assert field_error(page, "可选 satisfied") and "没选评价" in page
+    assert field_error(page, "请选择一项评价") and "没选评价" in page
+    assert "可选 satisfied" not in page  # the API's wording is not for people
     resp = member_post(author, url + "/rating", {"value": "basically", "comment": "答复及时，希望尽快落实。"})
     assert resp.status_code == 302
     db.session.refresh(s)

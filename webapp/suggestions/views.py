@@ -304,9 +304,14 @@ def follow_up_answer(suggestion_id):
 @login_to_act
 def rating(suggestion_id):
     form = RatingForm()
-    return _act(suggestion_id, "rating", form,
-                lambda s: services.rate(viewer(), s, form.value.data, form.comment.data),
-                "感谢您的评价，这条建议已办结。")
+
+    def rate(suggestion):
+        # The service names the API's values (satisfied, …); a person just chose nothing.
+        if not form.value.data:
+            raise ValidationError("请选择满意、基本满意或不满意", fields={"value": "请选择一项评价"})
+        return services.rate(viewer(), suggestion, form.value.data, form.comment.data)
+
+    return _act(suggestion_id, "rating", form, rate, "感谢您的评价，这条建议已办结。")
 
 
 @bp.route("/<int:suggestion_id>/screen", methods=["POST"])
