@@ -51,13 +51,28 @@ def after_commit(session, fn):
     session.info.setdefault("after_commit", []).append(fn)
 
 
+def after_rollback(session, fn):
+    """Run `fn()` if the current transaction rolls back; drop it on commit.
+
+    Files written for an action (attachments, avatars) are removed this way when the
+    action fails after writing them.
+    """
+    session.info.setdefault("after_rollback", []).append(fn)
+
+
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session):
+    session.info.pop("after_rollback", None)
     callbacks = session.info.pop("after_commit", [])
     for fn in callbacks:
         fn()
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_after_commit(session):
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_after_commit(session, previous_transaction):
+    # Every rollback fires this, a savepoint's too: only the outermost one ends the action.
+    if previous_transaction.parent is not None:
+        return
     session.info.pop("after_commit", None)
+    for fn in session.info.pop("after_rollback", []):
+        fn()

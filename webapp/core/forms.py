@@ -1,21 +1,46 @@
-"""Form helpers shared by the HTML views."""
+"""How pages show a service's refusal: the one policy of the HTML views.
+
+Services validate; forms render fields and carry CSRF; when a service raises, the view
+calls one of these helpers, which also tells the unit of work to roll the action back
+(`core.uow.abandon`), so no view rolls back by hand.
+"""
+from flask import flash
+
+from webapp.core.uow import abandon
 
 
-def show_service_error(form, exc, default_field=None):
+def show_service_error(form, exc, default_field=None, fields=None, flash_unplaced=False):
     """Put a ServiceError on the form; returns the status to re-render with.
 
-    Field messages go under their fields; the overall message goes on top unless it
-    only repeats a field message. Errors without fields can be aimed at
-    `default_field` (e.g. an upload refused by core.uploads).
+    Field messages go under their fields (`fields` may pass the service's field messages
+    renamed or reworded for this form); the overall message goes on top unless it only
+    repeats a field message. Errors without fields can be aimed at `default_field` (e.g. an
+    upload refused by core.uploads). What fits no field goes on top of the form, or is
+    flashed with `flash_unplaced` (pages whose form shows no top message).
     """
-    fields = dict(exc.fields)
+    abandon()
+    fields = dict(exc.fields if fields is None else fields)
     if not fields and default_field:
         fields[default_field] = exc.message
+    unplaced = []
     for name, message in fields.items():
-        if name in form:
-            form[name].errors = [*form[name].errors, message]
+        field = form[name] if name in form else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            unplaced.append(message)
+    if exc.message not in fields.values() and (not fields or not flash_unplaced):
+        unplaced.append(exc.message)
+    for message in unplaced:
+        if flash_unplaced:
+            flash(message, "error")
         else:
             form.form_errors.append(message)
-    if exc.message not in fields.values():
-        form.form_errors.append(exc.message)
+    return exc.status
+
+
+def flash_service_error(exc, category="error"):
+    """A refused action answered by a redirect: say why on the next page."""
+    abandon()
+    flash(exc.message, category)
     return exc.status
