@@ -286,8 +286,10 @@ def screen_suggestion(suggestion_id):
     if "decision" not in problems and values["decision"] not in ("accept", "reject"):
         problems["decision"] = "可选 accept、reject"
     _raise(problems)
-    services.screen(current_user, suggestion, values["decision"] == "accept", reason_id=values["reason_id"],
-                    note=values["note"] or "", leader_id=values["leader_id"])
+    if values["decision"] == "accept":
+        services.accept(current_user, suggestion, note=values["note"] or "", leader_id=values["leader_id"])
+    else:
+        services.refuse(current_user, suggestion, reason_id=values["reason_id"], note=values["note"] or "")
     return suggestion_json(suggestion, current_user)
 
 

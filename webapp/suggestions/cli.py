@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta, timezone
 import click
 from flask import current_app
 
+from webapp.core.uow import transactional
 from webapp.suggestions import services
 
 
@@ -16,6 +17,7 @@ def suggestions_cli():
 @suggestions_cli.command("remind")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Act as if today were this date (YYYY-MM-DD, Asia/Shanghai). Default: today.")
+@transactional
 def remind(on):
     """Remind leaders of answers due soon (idempotent, for cron).
 
@@ -29,6 +31,7 @@ def remind(on):
 
 
 @suggestions_cli.command("defaults")
+@transactional
 def defaults():
     """Create the default categories and screening reasons that are missing (idempotent)."""
     services.ensure_defaults()
@@ -43,10 +46,9 @@ def seed_demo_suggestions():
     waiting times, overdue answers and statistics show (demo only). Suggestions whose
     title exists are skipped, so a second run adds nothing. Returns the titles created."""
     from webapp.accounts.models import User
-    from webapp.cli import load_content
     from webapp.core import audit, ratelimit
-    from webapp.extensions import db
-    from webapp.suggestions.models import ScreeningReason, Suggestion, SuggestionCategory
+    from webapp.core.content import load_content
+    from webapp.suggestions.models import ScreeningReason, Suggestion, SuggestionAction, SuggestionCategory
 
     services.ensure_defaults()
     people = {u.username: u for u in User.query.all()}
@@ -66,11 +68,11 @@ def seed_demo_suggestions():
             services.support(people[username], s)
         screen = spec.get("screen")
         if screen and screen["accept"]:
-            services.screen(staff, s, True, note=screen.get("note", ""))
+            services.accept(staff, s, note=screen.get("note", ""))
         elif screen:
             reason = (ScreeningReason.query.filter_by(title=screen["reason"], active=True).first()
                       or services.screening_reasons()[0])
-            services.screen(staff, s, False, reason_id=reason.id, note=screen.get("note", ""))
+            services.refuse(staff, s, reason_id=reason.id, note=screen.get("note", ""))
         if spec.get("assign") and s.assigned_leader_id is None:
             services.assign(staff, s, people[spec["assign"]].id)
         if spec.get("answer"):
@@ -83,9 +85,8 @@ def seed_demo_suggestions():
             services.rate(author, s, spec["rating"]["value"], spec["rating"].get("comment", ""))
         if spec.get("days_ago"):
             _backdate(s, spec["days_ago"])
-            audit.record(None, "demo.seed_suggestion", "suggestion", s.id,
+            audit.record(None, SuggestionAction.seed, "suggestion", s.id,
                          summary=f"载入演示建议“{s.title}”（时间已回溯）")
-            db.session.commit()
         created.append(s.title)
     return created
 
@@ -153,3 +154,10 @@ def _backdate(s, days_ago):
     for i, row in enumerate(SuggestionSupport.query.filter_by(suggestion_id=s.id).order_by(SuggestionSupport.id)):
         row.created_at = min(submitted + timedelta(hours=3 * (i + 1)), signed_until)
     db.session.flush()
+
+
+def seed_demo():
+    created = seed_demo_suggestions()
+    if created:
+        return f"Created {len(created)} demo suggestions."
+    return "Demo suggestions already present; nothing to do."

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func
 
 from webapp.core.errors import NotFound, PermissionDenied, ServiceError
+from webapp.core.forms import flash_service_error, show_service_error
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import staff_required
 from webapp.extensions import db
@@ -90,21 +91,11 @@ LISTS = {
 
 
 def _apply_errors(form, exc, managed):
-    """Put a service's problems under the form's fields; flash what fits no field."""
-    db.session.rollback()
-    unplaced = []
-    for name, message in (exc.fields or {}).items():
-        if name == managed.label_attr:
-            # "已有同名分类" reads better than the short field message "已存在".
-            form.name.errors = list(form.name.errors or []) + [exc.message if message == "已存在" else message]
-        elif name == "position":
-            form.position.errors = list(form.position.errors or []) + [message]
-        else:
-            unplaced.append(message)
-    if not exc.fields:
-        unplaced.append(exc.message)
-    for message in unplaced:
-        flash(message, "error")
+    """The service's problems under this form's fields (its label field is `name` here)."""
+    # "已有同名分类" reads better under the field than the short API message "已存在".
+    fields = {("name" if name == managed.label_attr else name): (exc.message if message == "已存在" else message)
+              for name, message in (exc.fields or {}).items()}
+    show_service_error(form, exc, fields=fields, flash_unplaced=True)
 
 
 def _render_list(managed, add_form=None, failed_id=None, failed_form=None, status=200):
@@ -163,8 +154,7 @@ def _set_active(key, item_id, active):
     except PermissionDenied:
         raise
     except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        flash_service_error(exc)
         return redirect(url_for(f"suggestions_manage.{key}"))
     flash(f"已{'启用' if active else '停用'}{managed.noun}“{label}”", "success")
     return redirect(url_for(f"suggestions_manage.{key}"))

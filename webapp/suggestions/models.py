@@ -1,8 +1,21 @@
 """Suggestions to leaders (建言献策 · 领导信箱): the suggestion, its answer, follow-up,
 rating, co-signatures, attachments and timeline, plus the staff-managed lists."""
+from sqlalchemy import true
+from sqlalchemy.ext.hybrid import hybrid_method
+
 from webapp.core.db import utcnow
 from webapp.core.enums import TitledEnum
+from webapp.core.permissions import is_authenticated
 from webapp.extensions import db
+
+# Limits of what a person types, declared once: the columns, the services' checks, the
+# API schemas and the forms all read them from here.
+TITLE_MIN, TITLE_MAX = 5, 120
+BODY_MIN, BODY_MAX = 10, 20000
+ANSWER_MIN, ANSWER_MAX = 10, 20000
+FOLLOW_UP_MIN = 5
+NOTE_MAX = 2000
+COMMENT_MAX = 1000
 
 
 class SuggestionState(TitledEnum):
@@ -43,6 +56,23 @@ class EventKind(TitledEnum):
     answer_unhidden = ("answer_unhidden", "恢复答复")
 
 
+class SuggestionAction(TitledEnum):
+    """What the audit log records of suggestions (the action codes and their titles)."""
+
+    accept = ("suggestion.accept", "受理建议")
+    not_accept = ("suggestion.not_accept", "不予受理")
+    assigned = ("suggestion.assigned", "交办建议")
+    reassigned = ("suggestion.reassigned", "改派建议")
+    close = ("suggestion.close", "办结建议")
+    hide = ("suggestion.hide", "隐藏建议")
+    unhide = ("suggestion.unhide", "恢复建议")
+    hide_answer = ("suggestion.hide_answer", "隐藏答复")
+    unhide_answer = ("suggestion.unhide_answer", "恢复答复")
+    save_category = ("suggestion.category.save", "保存建议分类")
+    save_reason = ("suggestion.reason.save", "保存不予受理理由")
+    seed = ("demo.seed_suggestion", "载入演示建议")
+
+
 # States in which a suggestion waits for its leader's answer.
 OPEN_STATES = (SuggestionState.accepted.value, SuggestionState.assigned.value)
 ANSWERED_STATES = (SuggestionState.answered.value, SuggestionState.closed.value)
@@ -77,7 +107,7 @@ class Suggestion(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     author_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    title = db.Column(db.String(120), nullable=False)
+    title = db.Column(db.String(TITLE_MAX), nullable=False)
     body = db.Column(db.Text, nullable=False)
     category_id = db.Column(db.Integer, db.ForeignKey("suggestion_categories.id", ondelete="RESTRICT"),
                             nullable=False, index=True)
@@ -147,15 +177,29 @@ class Suggestion(db.Model):
         uid = getattr(user, "id", None)
         return uid is not None and uid in (self.author_id, self.addressee_id, self.assigned_leader_id)
 
+    @hybrid_method
+    def is_visible_to(self, viewer):
+        """Who may see a suggestion: one definition for Python and SQL.
+
+        On an instance it is a bool (`s.is_visible_to(user)`); on the class it is the SQL
+        condition (`Suggestion.query.filter(Suggestion.is_visible_to(user))`). Public ones
+        everyone sees; the rest only the author, the addressee, the assigned leader and staff.
+        Written with `&`, `|` and `==` only, which mean the same on values and on columns.
+        """
+        public = ((self.visibility == Visibility.public.value) & (self.hidden_at == None)  # noqa: E711
+                  & (self.state != SuggestionState.not_accepted.value))
+        if not is_authenticated(viewer):
+            return public
+        if viewer.is_staff:
+            return true() if isinstance(self, type) else True
+        return (public | (self.author_id == viewer.id) | (self.addressee_id == viewer.id)
+                | (self.assigned_leader_id == viewer.id))
+
     def is_publicly_visible(self):
-        return self.is_public and not self.is_hidden and self.state != SuggestionState.not_accepted.value
+        return self.is_visible_to(None)
 
     def can_view(self, user):
-        if self.is_publicly_visible():
-            return True
-        if user is None or not getattr(user, "is_authenticated", False):
-            return False
-        return user.is_staff or self.is_party(user)
+        return self.is_visible_to(user)
 
     @property
     def published_answer(self):

@@ -14,21 +14,17 @@ from webapp.core.db import MAX_ID
 from webapp.core.errors import RateLimited, ValidationError
 from webapp.core.forms import show_service_error
 from webapp.core.pagination import paginate, parse_page_args
-from webapp.extensions import db
+from webapp.core.permissions import is_staff
 from webapp.suggestions import services
 from webapp.suggestions.forms import (
     AcceptForm, ActionForm, AnswerForm, AssignForm, CloseForm, FilterForm, FollowUpAnswerForm, FollowUpForm,
     HideForm, RatingForm, RejectForm, SuggestionForm, choices, leader_label,
 )
-from webapp.suggestions.models import OPEN_STATES, EventKind, SuggestionState, Visibility
+from webapp.suggestions.models import OPEN_STATES, SuggestionState, Visibility
 
 bp = Blueprint("suggestions", __name__, url_prefix="/suggestions", template_folder="templates")
 
 PER_PAGE = 20
-# Timeline steps taken by staff: shown as "科协工作人员", not by the staff member's name.
-STAFF_EVENTS = frozenset(k.value for k in (
-    EventKind.accepted, EventKind.not_accepted, EventKind.assigned, EventKind.reassigned, EventKind.closed,
-    EventKind.hidden, EventKind.unhidden, EventKind.answer_hidden, EventKind.answer_unhidden))
 
 
 # ---------------------------------------------------------------- helpers
@@ -133,12 +129,10 @@ def new():
             suggestion = services.submit(viewer(), form.title.data, form.body.data, form.category_id.data,
                                          form.addressee_id.data or None, form.visibility.data, files)
         except RateLimited as exc:
-            form.form_errors.append(exc.message)
-            status = exc.status
+            status = show_service_error(form, exc)
             if exc.retry_after:
                 headers["Retry-After"] = str(exc.retry_after)
         except ValidationError as exc:
-            db.session.rollback()
             show_service_error(form, exc)
             status = exc.status
         else:
@@ -185,25 +179,22 @@ def _fill_choices(forms, suggestion):
 
 
 def _permissions(suggestion, me):
-    """Which forms to show: the service's flags plus the staff moderation buttons.
-    Only a display decision: every service checks again."""
-    rules = services.permissions(me, suggestion)
-    is_staff = me is not None and me.is_staff
-    published = suggestion.published_answer
+    """Which forms to show: the services' rules (`can_<action>`), each checked again by its action."""
+    rules = services.permissions(me, suggestion, actions=services.PAGE_ACTIONS)
     return {
         "support": rules["can_support"],
         "answer": rules["can_answer"],
         "follow_up": rules["can_follow_up"],
         "reply": rules["can_answer_follow_up"],
         "rate": rules["can_rate"],
-        "staff": is_staff,
+        "staff": is_staff(me),
         "screen": rules["can_screen"],
         "assign": rules["can_assign"],
         "close": rules["can_close"],
-        "hide": is_staff and not suggestion.is_hidden,
-        "unhide": is_staff and suggestion.is_hidden,
-        "hide_answer": is_staff and published is not None and published.hidden_at is None,
-        "unhide_answer": is_staff and published is not None and published.hidden_at is not None,
+        "hide": rules["can_hide"],
+        "unhide": rules["can_unhide"],
+        "hide_answer": rules["can_hide_answer"],
+        "unhide_answer": rules["can_unhide_answer"],
         "is_author": me is not None and suggestion.author_id == me.id,
     }
 
@@ -219,7 +210,7 @@ def render_detail(suggestion, submitted=None, status=200):
         "suggestions/detail.html", suggestion=suggestion, forms=forms, can=_permissions(suggestion, me),
         deadline=services.deadline(suggestion), answer=services.answer_visible_to(suggestion, me),
         supported=services.has_supported(me, suggestion), threshold=threshold,
-        staff_events=STAFF_EVENTS, open_states=OPEN_STATES,
+        staff_events=services.STAFF_EVENT_KINDS, staff_actor_name=services.STAFF_ACTOR_NAME, open_states=OPEN_STATES,
     ), status
 
 
@@ -255,7 +246,6 @@ def _act(suggestion_id, key, form, call, success):
     try:
         result = call(suggestion)
     except ValidationError as exc:
-        db.session.rollback()
         show_service_error(form, exc)
         return render_detail(suggestion, {key: form}, exc.status)
     message = success(result) if callable(success) else success
@@ -320,8 +310,7 @@ def screen(suggestion_id):
     if request.form.get("decision") == "reject":
         form = RejectForm(prefix="reject")
         return _act(suggestion_id, "reject", form,
-                    lambda s: services.screen(viewer(), s, False, reason_id=form.reason_id.data,
-                                              note=form.note.data),
+                    lambda s: services.refuse(viewer(), s, reason_id=form.reason_id.data, note=form.note.data),
                     "已不予受理，建议人会收到通知。")
     form = AcceptForm(prefix="accept")
 
@@ -331,8 +320,7 @@ def screen(suggestion_id):
         return "已受理。请尽快交办给一位领导。"
 
     return _act(suggestion_id, "accept", form,
-                lambda s: services.screen(viewer(), s, True, note=form.note.data,
-                                          leader_id=form.leader_id.data or None),
+                lambda s: services.accept(viewer(), s, note=form.note.data, leader_id=form.leader_id.data or None),
                 accepted)
 
 

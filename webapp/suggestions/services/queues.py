@@ -1,0 +1,64 @@
+"""Work lists: the leader's inbox and the staff queues, each sorted by what is due first."""
+from sqlalchemy import and_, or_
+
+from webapp.accounts.models import Role
+from webapp.core.errors import NotFound
+from webapp.core.permissions import require_role, require_staff
+from webapp.suggestions.models import ANSWERED_STATES, OPEN_STATES, Suggestion, SuggestionFollowUp, SuggestionState
+from webapp.suggestions.services.reading import eager
+from webapp.suggestions.services.settings import INBOX_TABS, STAFF_QUEUES, today
+
+S = SuggestionState
+
+def leader_inbox(leader, tab="pending"):
+    """The assigned leader's suggestions for one tab, sorted by due date."""
+    require_role(leader, Role.leader, message="只有领导可以查看领导信箱")
+    q = Suggestion.query.filter(Suggestion.assigned_leader_id == leader.id)
+    if tab == "pending":
+        pending_follow_up = Suggestion.follow_up.has(SuggestionFollowUp.answered_at.is_(None))
+        q = q.filter(or_(Suggestion.state == S.assigned.value,
+                         and_(Suggestion.state == S.answered.value, pending_follow_up)))
+        q = q.order_by(Suggestion.due_date.asc(), Suggestion.id.asc())
+    elif tab == "overdue":
+        q = q.filter(Suggestion.state == S.assigned.value, Suggestion.due_date < today())
+        q = q.order_by(Suggestion.due_date.asc(), Suggestion.id.asc())
+    elif tab == "answered":
+        q = q.filter(Suggestion.state.in_(ANSWERED_STATES))
+        q = q.order_by(Suggestion.answered_at.desc(), Suggestion.id.desc())
+    else:
+        raise NotFound("未知的分类")
+    return eager(q)
+
+
+def inbox_counts(leader):
+    return {tab: leader_inbox(leader, tab).order_by(None).count() for tab in INBOX_TABS}
+
+
+
+def staff_queue(actor, queue="screening"):
+    require_staff(actor)
+    q = Suggestion.query
+    if queue == "screening":
+        q = q.filter(Suggestion.state == S.submitted.value).order_by(
+            Suggestion.threshold_reached_at.is_(None), Suggestion.screen_due_date.asc(), Suggestion.id.asc())
+    elif queue == "unassigned":
+        q = q.filter(Suggestion.state == S.accepted.value).order_by(Suggestion.due_date.asc(), Suggestion.id)
+    elif queue == "overdue":
+        q = q.filter(Suggestion.state.in_(OPEN_STATES), Suggestion.due_date < today()).order_by(
+            Suggestion.due_date.asc(), Suggestion.id)
+    elif queue == "threshold":
+        q = q.filter(Suggestion.threshold_reached_at.isnot(None)).order_by(Suggestion.threshold_reached_at.desc())
+    elif queue == "hidden":
+        q = q.filter(Suggestion.hidden_at.isnot(None)).order_by(Suggestion.hidden_at.desc())
+    elif queue == "all":
+        q = q.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+    else:
+        raise NotFound("未知的队列")
+    return eager(q)
+
+
+def staff_queue_counts(actor):
+    return {key: staff_queue(actor, key).order_by(None).count() for key in STAFF_QUEUES if key != "all"}
+
+
+# --- statistics ---------------------------------------------------------------------------

@@ -1,0 +1,269 @@
+"""Who may do what with a suggestion, now: one rule per action.
+
+Each `why_not_<action>(user, suggestion)` returns the ServiceError that refuses the
+action (with its status and code), or None when it is allowed; `can_<action>` is the
+same rule as a bool. The services guard with the first, `permissions()` (the page's
+buttons and the API's `permissions`) and the templates use the second — so a button
+shows exactly when its action would succeed.
+"""
+from webapp.core.errors import AuthenticationRequired, Conflict, NotFound, PermissionDenied
+from webapp.core.permissions import is_authenticated, is_staff
+from webapp.suggestions.models import OPEN_STATES, SuggestionState
+
+S = SuggestionState
+_STAFF_ONLY = "只有工作人员可以执行此操作"
+
+
+def _state_refusal(suggestion, *states, message=None):
+    if suggestion.state not in [str(s) for s in states]:
+        return Conflict(message or f"当前状态（{suggestion.state_enum.title}）下不能执行此操作",
+                        code="illegal_transition")
+    return None
+
+
+def _staff_refusal(user):
+    if not is_authenticated(user):
+        return AuthenticationRequired()
+    if not is_staff(user):
+        return PermissionDenied(_STAFF_ONLY)
+    return None
+
+
+def _party_refusal(user, suggestion):
+    """A logged-in user who may see the suggestion (404 as for a missing one otherwise)."""
+    if not is_authenticated(user):
+        return AuthenticationRequired()
+    if not suggestion.is_visible_to(user):
+        return NotFound("找不到该建议")
+    return None
+
+
+def _is_author(user, suggestion):
+    return is_authenticated(user) and suggestion.author_id == user.id
+
+
+def _follow_up_pending(suggestion):
+    return suggestion.follow_up is not None and suggestion.follow_up.is_pending
+
+
+def is_answering_leader(user, suggestion):
+    """The verified leader the suggestion is assigned to (who writes, and sees, the draft)."""
+    return is_authenticated(user) and suggestion.assigned_leader_id == user.id and user.is_verified_leader
+
+
+# ---------------------------------------------------------------- the rules
+
+def why_not_view(user, suggestion):
+    return None if suggestion.is_visible_to(user) else NotFound("找不到该建议")
+
+
+def why_not_support(user, suggestion):
+    refusal = _party_refusal(user, suggestion)
+    if refusal:
+        return refusal
+    if not suggestion.is_publicly_visible():
+        return Conflict("只有公开的建议可以联名支持", code="not_public")
+    if suggestion.state not in (S.submitted.value,) + OPEN_STATES:
+        return Conflict("该建议已答复或已办结，不再征集联名", code="support_closed")
+    if suggestion.author_id == user.id:
+        return Conflict("不能为自己的建议联名", code="own_suggestion")
+    if user.id in (suggestion.addressee_id, suggestion.assigned_leader_id):
+        # The leader who must answer does not co-sign what is addressed to them.
+        return Conflict("建议所致或承办的领导不能联名", code="addressed_to_you")
+    return None
+
+
+def why_not_screen(user, suggestion):
+    """Accept (受理) or refuse (不予受理): staff, while the suggestion waits for screening."""
+    return _staff_refusal(user) or _state_refusal(suggestion, S.submitted, message="该建议已经受理过了")
+
+
+def why_not_refuse(user, suggestion, threshold):
+    """Refusing also needs the co-signatures below the threshold: once reached, the
+    association must accept (it stays reached even if the setting is raised later)."""
+    refusal = why_not_screen(user, suggestion)
+    if refusal:
+        return refusal
+    if suggestion.threshold_reached_at is not None or suggestion.support_count >= threshold:
+        return Conflict(f"联名已达到 {threshold} 人，必须受理", code="threshold_reached")
+    return None
+
+
+def why_not_assign(user, suggestion):
+    return _staff_refusal(user) or _state_refusal(suggestion, S.accepted, S.assigned,
+                                                  message="只有已受理、尚未答复的建议可以交办或改派")
+
+
+def _answering_leader_refusal(user, suggestion):
+    refusal = _party_refusal(user, suggestion)
+    if refusal:
+        return refusal
+    if not is_answering_leader(user, suggestion):
+        return PermissionDenied("只有被交办的领导可以答复")
+    return None
+
+
+def why_not_answer(user, suggestion):
+    return (_answering_leader_refusal(user, suggestion)
+            or _state_refusal(suggestion, S.assigned, message="该建议当前不能答复"))
+
+
+def why_not_follow_up(user, suggestion):
+    refusal = _party_refusal(user, suggestion)
+    if refusal:
+        return refusal
+    if suggestion.author_id != user.id:
+        return PermissionDenied("只有建议人可以追问")
+    refusal = _state_refusal(suggestion, S.answered, message="只能在答复后、评价前追问")
+    if refusal:
+        return refusal
+    if suggestion.follow_up is not None:
+        return Conflict("每条建议只能追问一次", code="already_asked")
+    return None
+
+
+def why_not_answer_follow_up(user, suggestion):
+    refusal = _answering_leader_refusal(user, suggestion)
+    if refusal:
+        return refusal
+    if not _follow_up_pending(suggestion) or suggestion.state != S.answered.value:
+        return Conflict("没有待答复的追问", code="illegal_transition")
+    return None
+
+
+def why_not_rate(user, suggestion):
+    refusal = _party_refusal(user, suggestion)
+    if refusal:
+        return refusal
+    if suggestion.author_id != user.id:
+        return PermissionDenied("只有建议人可以评价")
+    if suggestion.rating is not None:
+        return Conflict("每条建议只能评价一次", code="already_rated")
+    refusal = _state_refusal(suggestion, S.answered, message="只能在答复后评价")
+    if refusal:
+        return refusal
+    if _follow_up_pending(suggestion):
+        return Conflict("追问尚未答复，请答复后再评价", code="follow_up_pending")
+    return None
+
+
+def why_not_close(user, suggestion):
+    refusal = _staff_refusal(user) or _state_refusal(suggestion, S.answered, message="只有已答复的建议可以办结")
+    if refusal:
+        return refusal
+    if _follow_up_pending(suggestion):
+        return Conflict("追问尚未答复，不能办结", code="follow_up_pending")
+    return None
+
+
+def why_not_hide(user, suggestion):
+    refusal = _staff_refusal(user)
+    if refusal:
+        return refusal
+    if suggestion.is_hidden:
+        return Conflict("该建议已被隐藏", code="already_hidden")
+    return None
+
+
+def why_not_unhide(user, suggestion):
+    refusal = _staff_refusal(user)
+    if refusal:
+        return refusal
+    if not suggestion.is_hidden:
+        return Conflict("该建议没有被隐藏", code="not_hidden")
+    return None
+
+
+def why_not_hide_answer(user, suggestion):
+    refusal = _staff_refusal(user)
+    if refusal:
+        return refusal
+    answer = suggestion.published_answer
+    if answer is None:
+        return Conflict("该建议还没有答复", code="no_answer")
+    if answer.hidden_at is not None:
+        return Conflict("该答复已被隐藏", code="already_hidden")
+    return None
+
+
+def why_not_unhide_answer(user, suggestion):
+    refusal = _staff_refusal(user)
+    if refusal:
+        return refusal
+    answer = suggestion.published_answer
+    if answer is None or answer.hidden_at is None:
+        return Conflict("该答复没有被隐藏", code="not_hidden")
+    return None
+
+
+def can_view(user, suggestion):
+    return why_not_view(user, suggestion) is None
+
+
+def can_support(user, suggestion):
+    return why_not_support(user, suggestion) is None
+
+
+def can_screen(user, suggestion):
+    return why_not_screen(user, suggestion) is None
+
+
+def can_assign(user, suggestion):
+    return why_not_assign(user, suggestion) is None
+
+
+def can_answer(user, suggestion):
+    return why_not_answer(user, suggestion) is None
+
+
+def can_follow_up(user, suggestion):
+    return why_not_follow_up(user, suggestion) is None
+
+
+def can_answer_follow_up(user, suggestion):
+    return why_not_answer_follow_up(user, suggestion) is None
+
+
+def can_rate(user, suggestion):
+    return why_not_rate(user, suggestion) is None
+
+
+def can_close(user, suggestion):
+    return why_not_close(user, suggestion) is None
+
+
+def can_hide(user, suggestion):
+    return why_not_hide(user, suggestion) is None
+
+
+def can_unhide(user, suggestion):
+    return why_not_unhide(user, suggestion) is None
+
+
+def can_hide_answer(user, suggestion):
+    return why_not_hide_answer(user, suggestion) is None
+
+
+def can_unhide_answer(user, suggestion):
+    return why_not_unhide_answer(user, suggestion) is None
+
+
+# The actions whose flags the API's `permissions` object carries, in its order.
+API_ACTIONS = ("support", "screen", "assign", "answer", "follow_up", "answer_follow_up", "rate", "close")
+MODERATION_ACTIONS = ("hide", "unhide", "hide_answer", "unhide_answer")
+# The page also shows the staff moderation buttons.
+PAGE_ACTIONS = API_ACTIONS + MODERATION_ACTIONS
+_RULES = {name: globals()[f"can_{name}"] for name in PAGE_ACTIONS}
+
+
+def permissions(user, suggestion, actions=API_ACTIONS):
+    """What `user` may do with `suggestion` now: {"can_<action>": bool} from the rules above."""
+    return {f"can_{name}": _RULES[name](user, suggestion) for name in actions}
+
+
+def can_see_answer(user, suggestion):
+    """A published answer everyone may read; a hidden one only the parties and staff."""
+    answer = suggestion.published_answer
+    if answer is None:
+        return False
+    return answer.hidden_at is None or is_staff(user) or suggestion.is_party(user)
