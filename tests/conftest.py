@@ -8,6 +8,7 @@ import re
 import secrets
 import shutil
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,9 @@ def app(tmp_root):
         "SMTP_HOST": "",
         "SERVER_NAME": None,
         "RATELIMIT_PREFIX": f"sh-test-{secrets.token_hex(4)}:",
+        # Flask refuses session cookies older than this; tests move the shared clock weeks ahead
+        # of a login to reach deadlines.
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=3650),
     }
     app = create_app(config)
     # Tests hold an app context open, and Flask reuses it for every test-client request,
@@ -216,7 +220,10 @@ def api_token(app):
     from webapp.accounts import services
 
     def _token(user, name="test"):
+        from webapp.extensions import db as _db
+
         _, secret = services.create_token(user, name)
+        _db.session.commit()
         return secret
 
     return _token
@@ -300,7 +307,15 @@ def make_suggestion(app, make_user, suggestion_lists):
             people[key] = make_user(username=f"sg_{key}", roles=roles, **kw)
         return people[key]
 
-    def factory(author=None, state="submitted", leader=None, visibility="public", staff=None,
+    def factory(*args, **kwargs):
+        # The test's unit of work: what the services flushed is committed, as a request would.
+        from webapp.extensions import db as _db
+
+        suggestion = build(*args, **kwargs)
+        _db.session.commit()
+        return suggestion
+
+    def build(author=None, state="submitted", leader=None, visibility="public", staff=None,
                 title="关于优化科研项目经费管理的建议", body="建议简化科研经费报销流程，减少科研人员的事务性负担。",
                 addressee=None, category=None, answer="感谢您的建议，我们将认真研究并推动落实。",
                 rating="satisfied"):
@@ -313,8 +328,8 @@ def make_suggestion(app, make_user, suggestion_lists):
         if state == "submitted":
             return s
         if state == "not_accepted":
-            return services.screen(staff, s, False, reason_id=suggestion_lists["reasons"][0].id, note="测试")
-        services.screen(staff, s, True)
+            return services.refuse(staff, s, reason_id=suggestion_lists["reasons"][0].id, note="测试")
+        services.accept(staff, s)
         if state == "accepted":
             return s
         if s.assigned_leader_id is None or (leader is not None and s.assigned_leader_id != leader.id):
@@ -346,18 +361,33 @@ def cheap_passwords(monkeypatch):
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """The suggestion services' clock (naive UTC), set by the test: `clock.set("2026-09-25T01:00")`."""
-    from datetime import datetime
+def clock():
+    """One clock for every capability (naive UTC), set by the test: `clock.set("2026-09-25T01:00")`."""
+    from datetime import datetime, timezone
 
-    from webapp.suggestions import services
+    import time_machine
 
     class Clock:
-        now = datetime(2026, 9, 23, 1, 0)
+        def __init__(self):
+            self.now = datetime(2026, 9, 23, 1, 0)
+            self._travel = None
+            self._apply()
+
+        def _apply(self):
+            if self._travel is not None:
+                self._travel.stop()
+            self._travel = time_machine.travel(self.now.replace(tzinfo=timezone.utc), tick=False)
+            self._travel.start()
 
         def set(self, value):
             self.now = datetime.fromisoformat(value) if isinstance(value, str) else value
+            self._apply()
+
+        def set_day(self, day):
+            """10:00 in Asia/Shanghai on `day` (02:00 UTC): `today()` is then `day`."""
+            self.now = datetime(day.year, day.month, day.day, 2, 0)
+            self._apply()
 
     c = Clock()
-    monkeypatch.setattr(services, "utcnow", lambda: c.now)
-    return c
+    yield c
+    c._travel.stop()

@@ -28,16 +28,14 @@ CHART_JS = "/static/vendor/chart.js-4.6.1/chart.umd.min.js"
 
 
 @pytest.fixture
-def clock(app, monkeypatch):
-    """clock(day) sets "now" to 10:00 Shanghai time on `day` for the services."""
-    from webapp.suggestions import services
-
+def clock(app, monkeypatch, clock):
+    """clock(day) sets "now" to 10:00 Shanghai time on `day` (the shared clock)."""
     monkeypatch.setitem(app.config, "WORK_CALENDAR_FILE", "")
     monkeypatch.setitem(app.config, "SUGGESTION_ANSWER_DAYS", 15)
 
     def _set(day):
         moment = datetime.combine(day, time(2, 0))  # naive UTC = 10:00 in Asia/Shanghai
-        monkeypatch.setattr(services, "utcnow", lambda: moment)
+        clock.set(moment)
         return moment
 
     return _set

@@ -619,7 +619,7 @@ def test_categories_and_screening_reasons(client, people):
 
 # ---------------------------------------------------------------- leaders
 
-def test_leaders_list_and_stats_exact_numbers(client, people, make_suggestion, app, monkeypatch, check):
+def test_leaders_list_and_stats_exact_numbers(client, people, make_suggestion, app, monkeypatch, check, clock):
     from webapp.suggestions import services
 
     make_suggestion(author=people.member, state="closed", leader=people.leader, rating="satisfied")
@@ -664,13 +664,13 @@ def test_leaders_list_and_stats_exact_numbers(client, people, make_suggestion, a
     assert stats["satisfaction_rate"] is None
 
     # Time passes: the open suggestion becomes overdue, then long overdue.
-    monkeypatch.setattr(services, "today", lambda: late.due_date + timedelta(days=1))
+    clock.set_day(late.due_date + timedelta(days=1))
     stats = client.get(f"{API}/leaders/{people.leader.id}/stats").get_json()
     assert (stats["overdue"], stats["overdue_open"], stats["long_overdue"]) == (1, 1, 0)
     deadline = client.get(f"{API}/suggestions/{late.id}").get_json()["deadline"]
     assert deadline["status"] == "overdue" and deadline["status_title"] == "已逾期"
     assert deadline["working_days_left"] < 0 and deadline["due_date"] == late.due_date.isoformat()
-    monkeypatch.setattr(services, "today", lambda: late.long_due_date + timedelta(days=1))
+    clock.set_day(late.long_due_date + timedelta(days=1))
     stats = client.get(f"{API}/leaders/{people.leader.id}/stats").get_json()
     assert (stats["overdue"], stats["overdue_open"], stats["long_overdue"]) == (1, 1, 1)
 
@@ -683,7 +683,7 @@ def test_stats_of_a_non_leader_are_a_404(client, people):
         assert resp.status_code == 404 and resp.get_json() == missing.get_json()
 
 
-def test_leader_inbox(client, people, make_suggestion, monkeypatch, check):
+def test_leader_inbox(client, people, make_suggestion, monkeypatch, check, clock):
     from webapp.suggestions import services
 
     first = make_suggestion(author=people.member, state="assigned", leader=people.leader)
@@ -696,7 +696,7 @@ def test_leader_inbox(client, people, make_suggestion, monkeypatch, check):
     assert ids(resp) == [first.id, second.id] and resp.get_json()["total"] == 2
     assert ids(client.get(f"{API}/leaders/inbox?tab=answered", headers=people.h["leader"])) == [done.id]
     assert ids(client.get(f"{API}/leaders/inbox?tab=overdue", headers=people.h["leader"])) == []
-    monkeypatch.setattr(services, "today", lambda: first.due_date + timedelta(days=1))
+    clock.set_day(first.due_date + timedelta(days=1))
     overdue = client.get(f"{API}/leaders/inbox?tab=overdue", headers=people.h["leader"]).get_json()
     assert [i["id"] for i in overdue["items"]] == [first.id, second.id]
     assert {i["deadline"]["status"] for i in overdue["items"]} == {"overdue"}

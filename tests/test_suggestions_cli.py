@@ -1,6 +1,9 @@
 """`flask suggestions remind|defaults` and the demo suggestions of `flask seed-demo`."""
 from datetime import timedelta
 
+from webapp.core.timeutil import local_zone
+from webapp.core.workdays import add_working_days, local_date
+
 
 def reminders(leader_id=None):
     from webapp.notifications.models import Notification
@@ -100,8 +103,8 @@ def test_seed_demo_suggestions_cover_every_state_once(app, db):
         times = [e.created_at for e in s.events]
         assert times == sorted(times), s.title
         if s.accepted_at:
-            assert s.due_date == services.add_working_days(
-                services.local_date(s.accepted_at, services.local_zone()), app.config["SUGGESTION_ANSWER_DAYS"],
+            assert s.due_date == add_working_days(
+                local_date(s.accepted_at, local_zone()), app.config["SUGGESTION_ANSWER_DAYS"],
                 services.calendar())
         if s.answered_at:
             assert s.accepted_at < s.answered_at

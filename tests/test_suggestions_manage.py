@@ -117,7 +117,7 @@ def queue_fixture(people, make_suggestion, make_user, monkeypatch, app):
     return {k: s.id for k, s in built.items()}
 
 
-def test_each_queue_lists_exactly_the_right_suggestions(people, queue_fixture, signed_in, monkeypatch):
+def test_each_queue_lists_exactly_the_right_suggestions(people, queue_fixture, signed_in, monkeypatch, clock):
     from webapp.suggestions import services
 
     ids = queue_fixture
@@ -146,7 +146,7 @@ def test_each_queue_lists_exactly_the_right_suggestions(people, queue_fixture, s
     from webapp.suggestions.models import Suggestion
 
     due = db.session.get(Suggestion, ids["assigned"]).due_date
-    monkeypatch.setattr(services, "today", lambda: due + timedelta(days=1))
+    clock.set_day(due + timedelta(days=1))
     page = html(client.get("/admin/suggestions/?queue=overdue"))
     assert row_ids(page) == {ids["accepted"], ids["assigned"], ids["hidden"]}
     assert page.count('data-deadline="overdue"') == 3
@@ -157,24 +157,24 @@ def test_each_queue_lists_exactly_the_right_suggestions(people, queue_fixture, s
 
 
 def test_late_screening_is_marked_from_the_day_after_the_screening_date(people, make_suggestion, signed_in,
-                                                                       monkeypatch):
+                                                                       monkeypatch, clock):
     from webapp.suggestions import services
 
     s = make_suggestion(state="submitted", staff=people["staff"])
     client = signed_in(people["staff"])
-    monkeypatch.setattr(services, "today", lambda: s.screen_due_date)
+    clock.set_day(s.screen_due_date)
     assert "受理超期" not in html(client.get("/admin/suggestions/"))
-    monkeypatch.setattr(services, "today", lambda: s.screen_due_date + timedelta(days=1))
+    clock.set_day(s.screen_due_date + timedelta(days=1))
     page = html(client.get("/admin/suggestions/"))
     assert row_ids(page) == {s.id} and page.count("受理超期") == 1
 
 
-def test_queue_shows_the_due_soon_badge_and_paginates(people, make_suggestion, signed_in, monkeypatch):
+def test_queue_shows_the_due_soon_badge_and_paginates(people, make_suggestion, signed_in, monkeypatch, clock):
     from webapp.suggestions import services
 
     built = [make_suggestion(state="accepted", staff=people["staff"], title=f"分页测试建议{i}") for i in range(3)]
     client = signed_in(people["staff"])
-    monkeypatch.setattr(services, "today", lambda: built[0].due_date)
+    clock.set_day(built[0].due_date)
     first = html(client.get("/admin/suggestions/?queue=unassigned&per_page=2"))
     second = html(client.get("/admin/suggestions/?queue=unassigned&per_page=2&page=2"))
     assert len(row_ids(first)) == 2 and len(row_ids(second)) == 1
@@ -284,7 +284,7 @@ def test_staff_manage_screening_reasons(people, signed_in, post_form, suggestion
 
     assert post_form(client, f"/admin/suggestions/reasons/{reason.id}",
                      {"name": "属于信访或投诉事项", "position": "2"}).status_code == 302
-    s = services.screen(people["staff"], make_suggestion(state="submitted", staff=people["staff"]), False,
+    s = services.refuse(people["staff"], make_suggestion(state="submitted", staff=people["staff"]),
                         reason_id=reason.id)
     assert post_form(client, f"/admin/suggestions/reasons/{reason.id}/deactivate", {}).status_code == 302
     db.session.expire_all()
@@ -305,7 +305,7 @@ def test_audit_page_names_and_links_suggestion_actions(people, make_suggestion, 
     assert f'href="/suggestions/{s.id}">建议 #{s.id}</a>' in page
 
 
-def test_dashboard_shows_screening_and_overdue_counts(people, queue_fixture, signed_in, monkeypatch):
+def test_dashboard_shows_screening_and_overdue_counts(people, queue_fixture, signed_in, monkeypatch, clock):
     from webapp.extensions import db
     from webapp.suggestions import services
     from webapp.suggestions.models import Suggestion
@@ -315,7 +315,7 @@ def test_dashboard_shows_screening_and_overdue_counts(people, queue_fixture, sig
     assert re.search(r'id="count-suggestions-screening">\s*2\s*<', page)
     assert re.search(r'id="count-suggestions-overdue">\s*0\s*<', page)
     due = db.session.get(Suggestion, queue_fixture["assigned"]).due_date
-    monkeypatch.setattr(services, "today", lambda: due + timedelta(days=1))
+    clock.set_day(due + timedelta(days=1))
     page = html(client.get("/admin/"))
     assert re.search(r'id="count-suggestions-overdue">\s*3\s*<', page)
     assert 'href="/admin/suggestions/?queue=overdue"' in page

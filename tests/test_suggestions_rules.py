@@ -140,11 +140,11 @@ def test_threshold_notifies_staff_once_and_forces_acceptance(app, db, monkeypatc
     assert s in services.staff_queue(people["staff"], "threshold").all()
 
     with pytest.raises(Conflict) as exc:
-        services.screen(people["staff"], s, False, reason_id=services.screening_reasons()[0].id)
+        services.refuse(people["staff"], s, reason_id=services.screening_reasons()[0].id)
     assert exc.value.code == "threshold_reached"
     db.session.rollback()
     assert db.session.get(Suggestion, s.id).state == "submitted"
-    services.screen(people["staff"], s, True)
+    services.accept(people["staff"], s)
     assert s.state == "accepted"
 
 
@@ -155,7 +155,7 @@ def test_threshold_stays_reached_when_the_setting_is_raised(app, db, monkeypatch
     assert s.threshold_reached_at is not None
     monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 100)
     with pytest.raises(Conflict) as exc:
-        services.screen(people["staff"], s, False, reason_id=services.screening_reasons()[0].id)
+        services.refuse(people["staff"], s, reason_id=services.screening_reasons()[0].id)
     assert exc.value.code == "threshold_reached"
 
 
@@ -322,6 +322,7 @@ def test_hide_and_unhide_suggestion(db, people, build):
     assert s.hidden_at is None
     before = len(notes())
     services.hide(staff, s, "  含不实信息  ")
+    db.session.commit()
     assert s.is_hidden and s.hidden_reason == "含不实信息" and s.hidden_by_id == staff.id
     assert s.events[-1].kind == "hidden" and s.events[-1].note == "含不实信息"
     assert audits("suggestion.hide") == [(staff.id, s.id, "含不实信息")]
@@ -408,6 +409,7 @@ def test_defaults_are_idempotent(suggestion_lists):
 def test_save_category(db, people, suggestion_lists):
     staff = people["staff"]
     c = services.save_category(staff, "  Open Science  ")
+    db.session.commit()
     assert (c.name, c.position, c.active) == ("Open Science", 6, True)
     assert services.categories()[-1] is c
     assert audits("suggestion.category.save") == [(staff.id, c.id, None)]
@@ -424,6 +426,7 @@ def test_save_category(db, people, suggestion_lists):
 
     # Renaming, even to another case of its own name, is allowed; onto another's name is not.
     services.save_category(staff, "Open science", category_id=c.id)
+    db.session.commit()
     assert c.name == "Open science"
     assert AuditLog.query.filter_by(action="suggestion.category.save").order_by(AuditLog.id.desc()).first() \
         .summary == "分类：Open Science → Open science"
@@ -454,6 +457,7 @@ def test_deactivated_category_is_kept_on_old_suggestions_but_not_offered(db, peo
 def test_save_screening_reason(db, people, suggestion_lists):
     staff = people["staff"]
     r = services.save_screening_reason(staff, "涉密内容", position=0)
+    db.session.commit()
     assert (r.title, r.position, r.active) == ("涉密内容", 0, True)
     # Position 0 ties with the first default reason; the older one stays first.
     assert services.screening_reasons()[:2] == [suggestion_lists["reasons"][0], r]
@@ -485,7 +489,7 @@ def assert_neutralised(html):
 def test_user_html_is_neutralised_in_title_body_answer_and_comment(app, people, build):
     s = build(state="submitted", title=f"标题{PAYLOAD}",
               body=f"正文 {PAYLOAD}\n\n[点我](javascript:alert(1)) ![x](javascript:alert(1))")
-    services.screen(people["staff"], s, True, leader_id=people["leader"].id)
+    services.accept(people["staff"], s, leader_id=people["leader"].id)
     services.save_answer(people["leader"], s, f"答复 {PAYLOAD}")
     services.ask_follow_up(people["author"], s, f"追问 {PAYLOAD}")
     services.answer_follow_up(people["leader"], s, f"回复 {PAYLOAD}")
@@ -514,7 +518,7 @@ def test_the_leader_a_suggestion_is_addressed_or_assigned_to_cannot_cosign_it(ma
             services.support(leader, s)
         assert exc.value.code == "addressed_to_you"
         assert services.permissions(leader, s)["can_support"] is False
-    services.screen(make_suggestion.people["staff"], s, True)
+    services.accept(make_suggestion.people["staff"], s)
     services.assign(make_suggestion.people["staff"], s, other.id)
     with pytest.raises(Conflict):
         services.support(other, s)

@@ -90,7 +90,7 @@ def test_whole_lifecycle(app, db, people, suggestion_lists, clock):
     # Accepted at 01:30 on Thursday the 24th in Shanghai (still Wednesday in UTC): the deadline
     # counts from the local date, and the addressee is assigned at once.
     clock.set("2026-09-23 17:30")
-    services.screen(staff, s, True, note="请尽快办理")
+    services.accept(staff, s, note="请尽快办理")
     assert s.state == "assigned"
     assert s.accepted_at == s.screened_at == datetime(2026, 9, 23, 17, 30)
     assert s.screened_by_id == staff.id
@@ -176,7 +176,7 @@ def test_accept_without_addressee_waits_for_assignment(people, suggestion_lists,
     log = Log()
     s = services.submit(people["author"], TITLE, BODY, category_id())
     log.notifications()
-    services.screen(people["staff"], s, True)
+    services.accept(people["staff"], s)
     assert s.state == "accepted" and s.assigned_leader_id is None
     assert timeline(s) == ["submitted", "accepted"]
     assert log.notifications() == [("suggestion.accepted", people["author"].id)]
@@ -188,15 +188,16 @@ def test_accept_without_addressee_waits_for_assignment(people, suggestion_lists,
 
 def test_accept_can_name_another_leader_than_the_addressee(people, suggestion_lists, clock):
     s = services.submit(people["author"], TITLE, BODY, category_id(), people["leader_a"].id)
-    services.screen(people["staff"], s, True, leader_id=people["leader_b"].id)
+    services.accept(people["staff"], s, leader_id=people["leader_b"].id)
     assert s.assigned_leader_id == people["leader_b"].id and s.addressee_id == people["leader_a"].id
 
 
 def test_accept_with_an_unverified_leader_named_is_refused(db, people, make_user, suggestion_lists, clock):
     pretender = make_user(username="pretender", roles=["leader"], verified=False)
     s = services.submit(people["author"], TITLE, BODY, category_id())
+    db.session.commit()
     with pytest.raises(ValidationError) as exc:
-        services.screen(people["staff"], s, True, leader_id=pretender.id)
+        services.accept(people["staff"], s, leader_id=pretender.id)
     assert "leader_id" in exc.value.fields
     db.session.rollback()
     assert db.session.get(Suggestion, s.id).state == "submitted"
@@ -206,7 +207,7 @@ def test_accept_with_an_addressee_no_longer_verified_leaves_it_unassigned(db, pe
     s = services.submit(people["author"], TITLE, BODY, category_id(), people["leader_a"].id)
     people["leader_a"].verified_at = None
     db.session.commit()
-    services.screen(people["staff"], s, True)
+    services.accept(people["staff"], s)
     assert s.state == "accepted" and s.assigned_leader_id is None
 
 
@@ -216,7 +217,7 @@ def test_not_accepted_with_reason_and_note(db, people, suggestion_lists, clock):
     s = services.submit(author, TITLE, BODY, category_id())
     reason = suggestion_lists["reasons"][4]   # a matter before the courts
     clock.set("2026-09-24 02:00")
-    services.screen(staff, s, False, reason_id=reason.id, note="请通过司法途径解决")
+    services.refuse(staff, s, reason_id=reason.id, note="请通过司法途径解决")
     assert s.state == "not_accepted"
     assert (s.screening_reason_id, s.screening_note, s.screened_by_id, s.screened_at) == \
         (reason.id, "请通过司法途径解决", staff.id, clock.now)
@@ -238,8 +239,9 @@ def test_not_accepted_needs_an_active_reason(db, people, suggestion_lists, clock
         reason_id = r.id
     else:
         reason_id = {"none": None, "bogus": 99999}[reason]
+    db.session.commit()
     with pytest.raises(ValidationError) as exc:
-        services.screen(people["staff"], s, False, reason_id=reason_id)
+        services.refuse(people["staff"], s, reason_id=reason_id)
     assert list(exc.value.fields) == ["reason_id"]
     db.session.rollback()
     assert db.session.get(Suggestion, s.id).state == "submitted"
@@ -249,7 +251,7 @@ def test_not_accepted_needs_an_active_reason(db, people, suggestion_lists, clock
 def test_screening_note_too_long(people, suggestion_lists, clock):
     s = services.submit(people["author"], TITLE, BODY, category_id())
     with pytest.raises(ValidationError) as exc:
-        services.screen(people["staff"], s, True, note="长" * (services.NOTE_MAX + 1))
+        services.accept(people["staff"], s, note="长" * (services.NOTE_MAX + 1))
     assert "note" in exc.value.fields
 
 
@@ -339,7 +341,7 @@ def test_transition_table_is_complete():
 
 
 @pytest.fixture
-def in_state(people, make_suggestion):
+def in_state(db, people, make_suggestion):
     """in_state(name) → a suggestion by `author` in one of STATES, leader A assigned from
     assignment on."""
 
@@ -353,6 +355,7 @@ def in_state(people, make_suggestion):
                 services.answer_follow_up(people["leader_a"], s, "下月落实。")
         if name == "closed_by_staff":
             services.close(people["staff"], s)
+        db.session.commit()
         return s
 
     return build
@@ -360,9 +363,9 @@ def in_state(people, make_suggestion):
 
 def perform(action, s, people, suggestion_lists):
     if action == "screen_accept":
-        return services.screen(people["staff"], s, True)
+        return services.accept(people["staff"], s)
     if action == "screen_reject":
-        return services.screen(people["staff"], s, False, reason_id=suggestion_lists["reasons"][0].id)
+        return services.refuse(people["staff"], s, reason_id=suggestion_lists["reasons"][0].id)
     if action == "assign":
         return services.assign(people["staff"], s, people["leader_b"].id)
     if action == "answer_draft":
@@ -433,6 +436,7 @@ def test_assign_to_the_same_leader_is_refused(db, people, in_state):
 def test_rating_twice_is_refused(db, people, in_state):
     s = in_state("answered")
     services.rate(people["author"], s, "unsatisfied", "没解决问题")
+    db.session.commit()
     with pytest.raises(Conflict) as exc:
         services.rate(people["author"], s, "satisfied")
     assert exc.value.code == "already_rated"
@@ -515,7 +519,7 @@ def test_member_and_leader_cannot_do_staff_work(db, people, make_suggestion, act
     s = make_suggestion(author=people["author"], staff=people["staff"], leader=people["leader_a"],
                         state="answered")
     calls = {
-        "screen": lambda u: services.screen(u, s, True),
+        "screen": lambda u: services.accept(u, s),
         "assign": lambda u: services.assign(u, s, people["leader_b"].id),
         "hide": lambda u: services.hide(u, s, "理由"),
         "unhide": lambda u: services.unhide(u, s),
@@ -592,7 +596,7 @@ def test_private_suggestion_is_seen_only_by_its_parties(db, people, make_user, m
         assert visible_ids(viewer, leader_id=a.id) == set()
         assert visible_ids(viewer, answered=False) == {public.id}
     # Staff accept and assign it to B: B now sees it, A still does as addressee.
-    services.screen(people["staff"], private, True, leader_id=b.id)
+    services.accept(people["staff"], private, leader_id=b.id)
     assert services.get_suggestion(private.id, b) is private and private.id in visible_ids(b)
     assert services.get_suggestion(private.id, a) is private
     # Reassigned to a third leader, B loses sight of it.

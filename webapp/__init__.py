@@ -2,15 +2,22 @@
 import logging
 import os
 
-from flask import Flask, render_template, request
+from flask import render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from werkzeug.routing import IntegerConverter
 
+from webapp import accounts, admin, api, main, notifications, suggestions
 from webapp.config import BASE_DIR, check_production, load_config
+from webapp.core import demo
 from webapp.core.db import MAX_ID
+from webapp.core.uow import TransactionalFlask
 from webapp.extensions import csrf, db, login_manager, migrate, socketio
+
+# The capabilities, in the order their pages, API routes, CLI commands and demo content
+# are registered. A new capability is one package with an `init_app(app)`, added here.
+CAPABILITIES = (main, accounts, notifications, admin, suggestions)
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -23,7 +30,7 @@ class BoundedIntConverter(IntegerConverter):
 
 def create_app(config=None):
     """Create the app. `config` is a dict of settings overriding the environment."""
-    app = Flask(
+    app = TransactionalFlask(
         __name__,
         static_folder=str(BASE_DIR / "static"),
         template_folder="templates",
@@ -55,13 +62,12 @@ def create_app(config=None):
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     _init_extensions(app)
-    _register_blueprints(app)
+    for capability in CAPABILITIES:
+        capability.init_app(app)
+    api.init_app(app)
+    demo.init_app(app)
     _register_error_handlers(app)
     _register_template_helpers(app)
-
-    from webapp import cli
-
-    cli.init_app(app)
     return app
 
 
@@ -96,32 +102,6 @@ def _init_extensions(app):
         if user is None or user.session_version != version or user.is_suspended:
             return None
         return user
-
-    # Import every model so metadata (and Alembic autogenerate) sees all tables.
-    from webapp import models  # noqa: F401
-
-
-def _register_blueprints(app):
-    from webapp.accounts.views import bp as accounts_bp
-    from webapp.admin.views import bp as admin_bp
-    from webapp.api import bp as api_bp
-    from webapp.main import bp as main_bp
-    from webapp.notifications.views import bp as notifications_bp
-    from webapp.suggestions.leaders import bp as leaders_bp
-    from webapp.suggestions.manage import bp as suggestions_manage_bp
-    from webapp.suggestions.views import bp as suggestions_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(notifications_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(suggestions_bp)
-    app.register_blueprint(suggestions_manage_bp)
-    app.register_blueprint(leaders_bp)
-    # The API authenticates by bearer token only (never the session cookie),
-    # so it is exempt from CSRF.
-    csrf.exempt(api_bp)
-    app.register_blueprint(api_bp)
 
 
 def _wants_json():

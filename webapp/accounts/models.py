@@ -5,6 +5,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.core.db import utcnow
 from webapp.core.enums import TitledEnum
+from webapp.core.urls import path_for
 from webapp.extensions import db
 
 
@@ -15,6 +16,21 @@ class Role(TitledEnum):
     editor = ("editor", "编辑")
     staff = ("staff", "工作人员")
     admin = ("admin", "管理员")
+
+
+class AccountAction(TitledEnum):
+    """What the audit log records of accounts (the action codes and their titles)."""
+
+    grant_role = ("role.grant", "授予角色")
+    revoke_role = ("role.revoke", "撤销角色")
+    suspend = ("user.suspend", "停用账号")
+    unsuspend = ("user.unsuspend", "恢复账号")
+    apply_verification = ("verification.apply", "申请实名认证")
+    approve_verification = ("verification.approve", "通过实名认证")
+    reject_verification = ("verification.reject", "驳回实名认证")
+    password_changed = ("account.password_changed", "修改密码")
+    password_reset = ("account.password_reset", "重置密码")
+    seed = ("demo.seed_user", "载入演示账号")
 
 
 class VerificationState(TitledEnum):
@@ -102,8 +118,8 @@ class User(UserMixin, db.Model):
 
     @property
     def url(self):
-        # A plain path (not url_for) so services and CLI commands can use it too.
-        return f"/u/{self.username}"
+        # path_for, not url_for: services and CLI commands have no request to build it from.
+        return path_for("accounts.profile", username=self.username)
 
     def avatar_url(self, size="large"):
         if not self.avatar_key:

@@ -16,14 +16,16 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.accounts.models import (
-    ApiToken, Role, User, UserRole, VerificationRequest, VerificationState,
+    AccountAction, ApiToken, Role, User, UserRole, VerificationRequest, VerificationState,
 )
 from webapp.core import audit, idnumber, ratelimit, uploads
-from webapp.core.db import utcnow
+from webapp.core.db import after_commit, after_rollback, get_by_id, utcnow
 from webapp.core.errors import (
     Conflict, NotFound, PermissionDenied, RateLimited, ValidationError,
 )
 from webapp.core.mail import send_mail
+from webapp.core.urls import path_for
+from webapp.core.permissions import require_login, require_role, require_staff
 from webapp.extensions import db
 from webapp.notifications.services import notify
 
@@ -92,11 +94,32 @@ def find_user(login):
     ).first()
 
 
+def find_user_by_id(user_id):
+    """The user with this id (an int or a string of digits), or None."""
+    return get_by_id(User, user_id)
+
+
 def get_user(user_id):
-    user = db.session.get(User, user_id)
+    user = find_user_by_id(user_id)
     if user is None:
         raise NotFound("找不到该用户")
     return user
+
+
+def users_with_role(*roles, verified=None, active=True):
+    """Query of the users holding any of `roles`, by id; other capabilities ask this, never
+    the users and roles tables. `verified`: only real-name verified ones (True) or only
+    unverified ones (False); `active`: leave suspended accounts out."""
+    # A subquery, not a join with DISTINCT: PostgreSQL cannot compare the JSON column DISTINCT would need.
+    holders = db.session.query(UserRole.user_id).filter(UserRole.role.in_([str(r) for r in roles]))
+    q = User.query.filter(User.id.in_(holders))
+    if verified is True:
+        q = q.filter(User.verified_at.isnot(None))
+    elif verified is False:
+        q = q.filter(User.verified_at.is_(None))
+    if active:
+        q = q.filter(User.suspended_at.is_(None))
+    return q.order_by(User.id)
 
 
 def get_user_by_username(username):
@@ -140,12 +163,11 @@ def register_user(username, email, password, display_name, roles=(Role.member,))
     user.set_password(password)
     for role in roles:
         user.role_grants.append(UserRole(role=str(role)))
-    db.session.add(user)
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            db.session.add(user)
     except IntegrityError:
         # Two registrations raced past the checks above: the unique index decides.
-        db.session.rollback()
         raise ValidationError("注册信息有误", fields={"username": "该用户名或邮箱已被注册"}) from None
     return user
 
@@ -185,7 +207,7 @@ def authenticate(login, password, ip=None):
                               code="account_suspended")
     ratelimit.reset(acct_key)
     user.last_login_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -206,8 +228,8 @@ def change_password(user, current_password, new_password):
         raise ValidationError(fields={"new_password": err})
     user.set_password(new_password)
     user.session_version += 1
-    audit.record(user, "account.password_changed", "user", user.id, f"{user.username} 修改了密码")
-    db.session.commit()
+    audit.record(user, AccountAction.password_changed, "user", user.id, f"{user.username} 修改了密码")
+    db.session.flush()
     return user
 
 
@@ -249,7 +271,6 @@ def request_password_reset(email, reset_url_for):
         "如果这不是您本人的操作，请忽略本邮件，您的密码不会改变。\n"
     )
     send_mail(user.email, "科技工作者之家：重置密码", body)
-    db.session.commit()  # delivers the queued mail
     return token
 
 
@@ -274,8 +295,8 @@ def reset_password(token, new_password):
     user.set_password(new_password)
     user.session_version += 1
     ratelimit.reset(_throttle_keys(user.username, None, user)[0])
-    audit.record(user, "account.password_reset", "user", user.id, f"{user.username} 通过邮件重置了密码")
-    db.session.commit()
+    audit.record(user, AccountAction.password_reset, "user", user.id, f"{user.username} 通过邮件重置了密码")
+    db.session.flush()
     return user
 
 
@@ -304,7 +325,7 @@ def update_profile(user, display_name, institution="", discipline_tags=(), bio="
     user.institution = institution
     user.discipline_tags = tags
     user.bio = bio
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -312,21 +333,15 @@ def set_avatar(user, stream):
     """Validate and store a new avatar; the old files are removed after the commit."""
     old = user.avatar_key
     user.avatar_key = uploads.save_avatar(stream)
-    db.session.commit()
+    new = user.avatar_key
+    after_rollback(db.session(), lambda: uploads.delete_avatar(new))
     if old:
-        uploads.delete_avatar(old)
+        after_commit(db.session(), lambda: uploads.delete_avatar(old))
+    db.session.flush()
     return user
 
 
 # ---------------------------------------------------------------- roles and suspension
-
-def require_role(user, *roles):
-    if not getattr(user, "is_authenticated", False):
-        from webapp.core.errors import AuthenticationRequired
-        raise AuthenticationRequired()
-    if not user.has_role(*roles):
-        raise PermissionDenied()
-
 
 def grant_role(actor, user, role):
     require_role(actor, Role.admin)
@@ -334,9 +349,9 @@ def grant_role(actor, user, role):
     if user.has_role(role):
         return False
     user.role_grants.append(UserRole(role=role.value, granted_by_id=actor.id))
-    audit.record(actor, "role.grant", "user", user.id, f"授予 {user.username} 角色「{role.title}」")
+    audit.record(actor, AccountAction.grant_role, "user", user.id, f"授予 {user.username} 角色「{role.title}」")
     notify(user, "role.granted", f"您已获得「{role.title}」角色", link=user.url, actor=actor)
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -349,13 +364,13 @@ def revoke_role(actor, user, role):
     if grant is None:
         return False
     user.role_grants.remove(grant)
-    audit.record(actor, "role.revoke", "user", user.id, f"撤销 {user.username} 的角色「{role.title}」")
-    db.session.commit()
+    audit.record(actor, AccountAction.revoke_role, "user", user.id, f"撤销 {user.username} 的角色「{role.title}」")
+    db.session.flush()
     return True
 
 
 def suspend_user(actor, user, reason):
-    require_role(actor, Role.staff, Role.admin)
+    require_staff(actor, message=None)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(fields={"reason": "请填写停用原因"})
@@ -368,20 +383,20 @@ def suspend_user(actor, user, reason):
     user.session_version += 1  # ends existing sessions
     for token in ApiToken.query.filter_by(user_id=user.id, revoked_at=None):
         token.revoked_at = utcnow()
-    audit.record(actor, "user.suspend", "user", user.id, f"停用 {user.username}", reason=reason)
-    db.session.commit()
+    audit.record(actor, AccountAction.suspend, "user", user.id, f"停用 {user.username}", reason=reason)
+    db.session.flush()
 
 
 def unsuspend_user(actor, user):
-    require_role(actor, Role.staff, Role.admin)
+    require_staff(actor, message=None)
     if user.is_admin and not actor.is_admin:
         raise PermissionDenied("只有管理员可以恢复管理员账号")
     if not user.is_suspended:
         raise Conflict("该账号未被停用")
     user.suspended_at = None
     user.suspended_reason = None
-    audit.record(actor, "user.unsuspend", "user", user.id, f"恢复 {user.username}")
-    db.session.commit()
+    audit.record(actor, AccountAction.unsuspend, "user", user.id, f"恢复 {user.username}")
+    db.session.flush()
 
 
 def search_users(q=None, role=None, state=None):
@@ -414,7 +429,7 @@ def create_token(user, name=""):
         prefix=secret[:10], expires_at=utcnow() + timedelta(days=days) if days else None,
     )
     db.session.add(token)
-    db.session.commit()
+    db.session.flush()
     return token, secret
 
 
@@ -431,7 +446,7 @@ def user_for_token(secret):
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         token.last_used_at = now
-        db.session.commit()
+        db.session.flush()
     return user
 
 
@@ -452,7 +467,7 @@ def revoke_token(user, token_id):
     if token is None or token.user_id != user.id or token.revoked_at:
         raise NotFound("找不到该令牌")
     token.revoked_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -468,9 +483,7 @@ def verification_history(user):
 
 def apply_for_verification(user, real_name, organisation, position, proof_stream, id_number=None):
     """File a verification request. The proof is validated before anything is stored."""
-    if not getattr(user, "is_authenticated", False):
-        from webapp.core.errors import AuthenticationRequired
-        raise AuthenticationRequired()
+    require_login(user)
     if pending_verification(user):
         raise Conflict("您已有一份待审核的认证申请")
     errors = {}
@@ -502,8 +515,8 @@ def apply_for_verification(user, real_name, organisation, position, proof_stream
                               proof_key=key, proof_mime=mime, **values)
     db.session.add(req)
     db.session.flush()
-    audit.record(user, "verification.apply", "verification_request", req.id, f"{user.username} 申请实名认证")
-    db.session.commit()
+    audit.record(user, AccountAction.apply_verification, "verification_request", req.id, f"{user.username} 申请实名认证")
+    db.session.flush()
     return req
 
 
@@ -515,14 +528,43 @@ def get_verification(actor, request_id):
 
 
 def verification_queue(state=VerificationState.pending):
+    """Requests in `state`: pending ones oldest first, decided ones most recently decided first."""
     q = VerificationRequest.query
     if state:
         q = q.filter_by(state=str(state))
+    if state and str(state) != VerificationState.pending.value:
+        return q.order_by(VerificationRequest.decided_at.desc(), VerificationRequest.id.desc())
     return q.order_by(VerificationRequest.created_at.asc(), VerificationRequest.id.asc())
 
 
+def find_verification(request_id):
+    return get_by_id(VerificationRequest, request_id)
+
+
+def verification_counts():
+    """{state: number of requests}, every state present."""
+    rows = db.session.query(VerificationRequest.state, func.count()).group_by(VerificationRequest.state).all()
+    counts = {s.value: 0 for s in VerificationState}
+    counts.update({state: n for state, n in rows})
+    return counts
+
+
+def verification_ids_of(user):
+    """A subquery of the ids of the user's verification requests (for the audit log)."""
+    return db.select(VerificationRequest.id).where(VerificationRequest.user_id == user.id)
+
+
+def account_counts():
+    return {
+        "users": User.query.count(),
+        "pending_verifications": VerificationRequest.query.filter_by(
+            state=VerificationState.pending.value).count(),
+        "suspended": User.query.filter(User.suspended_at.isnot(None)).count(),
+    }
+
+
 def approve_verification(actor, req, note=""):
-    require_role(actor, Role.staff, Role.admin)
+    require_staff(actor, message=None)
     if req.state != VerificationState.pending.value:
         raise Conflict("该申请已处理")
     req.state = VerificationState.approved.value
@@ -532,16 +574,16 @@ def approve_verification(actor, req, note=""):
     user = req.user
     user.verified_at = req.decided_at
     user.real_name, user.organisation, user.position = req.real_name, req.organisation, req.position
-    audit.record(actor, "verification.approve", "verification_request", req.id,
+    audit.record(actor, AccountAction.approve_verification, "verification_request", req.id,
                  f"通过 {user.username} 的实名认证（{req.real_name}，{req.position}）", reason=req.decision_reason)
     notify(user, "verification.approved", "您的实名认证已通过",
-           body=f"认证信息：{req.real_name}，{req.organisation} {req.position}", link="/account/verification", actor=actor)
-    db.session.commit()
+           body=f"认证信息：{req.real_name}，{req.organisation} {req.position}", link=path_for("accounts.verification"), actor=actor)
+    db.session.flush()
     return req
 
 
 def reject_verification(actor, req, reason):
-    require_role(actor, Role.staff, Role.admin)
+    require_staff(actor, message=None)
     if req.state != VerificationState.pending.value:
         raise Conflict("该申请已处理")
     reason = (reason or "").strip()
@@ -551,9 +593,9 @@ def reject_verification(actor, req, reason):
     req.decided_at = utcnow()
     req.decided_by_id = actor.id
     req.decision_reason = reason
-    audit.record(actor, "verification.reject", "verification_request", req.id,
+    audit.record(actor, AccountAction.reject_verification, "verification_request", req.id,
                  f"驳回 {req.user.username} 的实名认证", reason=reason)
     notify(req.user, "verification.rejected", "您的实名认证未通过", body=f"原因：{reason}",
-           link="/account/verification", actor=actor)
-    db.session.commit()
+           link=path_for("accounts.verification"), actor=actor)
+    db.session.flush()
     return req

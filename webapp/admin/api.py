@@ -107,7 +107,7 @@ def audit_entry_json(entry):
         "created_at": iso(entry.created_at),
         "actor": user_json(entry.actor) if entry.actor else None,
         "action": entry.action,
-        "action_title": services.ACTION_TITLES.get(entry.action, entry.action),
+        "action_title": services.action_title(entry.action),
         "object_type": entry.object_type,
         "object_id": entry.object_id,
         "summary": entry.summary,

@@ -7,43 +7,19 @@ pages and the API refuse members in the same place.
 from sqlalchemy import and_, or_
 
 from webapp.accounts import services as accounts
-from webapp.accounts.models import Role, User, VerificationRequest, VerificationState
+from webapp.accounts.models import Role, VerificationState
+from webapp.core import audit
 from webapp.core.audit import query_log
 from webapp.core.errors import NotFound, ValidationError
 from webapp.core.models import AuditLog
+from webapp.core.permissions import require_role, require_staff
 from webapp.extensions import db
 
 USER_STATES = {"suspended": "已停用", "verified": "已实名认证"}
 
-# Chinese labels of the audit actions known so far; other capabilities add theirs.
-ACTION_TITLES = {
-    "role.grant": "授予角色",
-    "role.revoke": "撤销角色",
-    "user.suspend": "停用账号",
-    "user.unsuspend": "恢复账号",
-    "verification.apply": "申请实名认证",
-    "verification.approve": "通过实名认证",
-    "verification.reject": "驳回实名认证",
-    "account.password_changed": "修改密码",
-    "account.password_reset": "重置密码",
-    "demo.seed_user": "载入演示账号",
-    "suggestion.accept": "受理建议",
-    "suggestion.not_accept": "不予受理",
-    "suggestion.assigned": "交办建议",
-    "suggestion.reassigned": "改派建议",
-    "suggestion.close": "办结建议",
-    "suggestion.hide": "隐藏建议",
-    "suggestion.unhide": "恢复建议",
-    "suggestion.hide_answer": "隐藏答复",
-    "suggestion.unhide_answer": "恢复答复",
-    "suggestion.category.save": "保存建议分类",
-    "suggestion.reason.save": "保存不予受理理由",
-    "demo.seed_suggestion": "载入演示建议",
-}
-
-
-def require_staff(actor):
-    accounts.require_role(actor, Role.staff, Role.admin)
+def action_title(code):
+    """The Chinese title of an audit action code (each capability registers its own)."""
+    return audit.action_title(code)
 
 
 def parse_role(value):
@@ -64,7 +40,7 @@ def parse_verification_state(value):
 
 def list_users(actor, q=None, role=None, state=None):
     """Users matching a search, newest first. Unknown filters are refused, not ignored."""
-    require_staff(actor)
+    require_staff(actor, message=None)
     if role:
         role = parse_role(role)
     if state and state not in USER_STATES:
@@ -73,62 +49,51 @@ def list_users(actor, q=None, role=None, state=None):
 
 
 def get_user(actor, user_id):
-    require_staff(actor)
+    require_staff(actor, message=None)
     return accounts.get_user(user_id)
 
 
 def grant_role(actor, user, role):
-    accounts.require_role(actor, Role.admin)
+    require_role(actor, Role.admin)
     return accounts.grant_role(actor, user, parse_role(role))
 
 
 def revoke_role(actor, user, role):
-    accounts.require_role(actor, Role.admin)
+    require_role(actor, Role.admin)
     return accounts.revoke_role(actor, user, parse_role(role))
 
 
 def dashboard_counts(actor):
-    require_staff(actor)
-    return {
-        "users": User.query.count(),
-        "pending_verifications": VerificationRequest.query.filter_by(
-            state=VerificationState.pending.value).count(),
-        "suspended": User.query.filter(User.suspended_at.isnot(None)).count(),
-    }
+    require_staff(actor, message=None)
+    return accounts.account_counts()
 
 
 # ---------------------------------------------------------------- verification
 
 def list_verifications(actor, state=VerificationState.pending):
     """The queue: pending requests oldest first; decided ones most recently decided first."""
-    require_staff(actor)
+    require_staff(actor, message=None)
     state = parse_verification_state(state)
-    q = accounts.verification_queue(state)
-    if state != VerificationState.pending:
-        q = q.order_by(None).order_by(VerificationRequest.decided_at.desc(), VerificationRequest.id.desc())
-    return q
+    return accounts.verification_queue(state)
 
 
 def get_verification(actor, request_id):
-    require_staff(actor)
-    req = db.session.get(VerificationRequest, request_id)
+    require_staff(actor, message=None)
+    req = accounts.find_verification(request_id)
     if req is None:
         raise NotFound("找不到该认证申请")
     return req
 
 
 def verification_counts(actor):
-    require_staff(actor)
-    rows = db.session.query(VerificationRequest.state, db.func.count()).group_by(VerificationRequest.state).all()
-    counts = {s.value: 0 for s in VerificationState}
-    counts.update({state: n for state, n in rows})
-    return counts
+    require_staff(actor, message=None)
+    return accounts.verification_counts()
 
 
 # ---------------------------------------------------------------- audit log
 
 def audit_log(actor, action=None, object_type=None, object_id=None):
-    require_staff(actor)
+    require_staff(actor, message=None)
     q = query_log(action=action or None, object_type=object_type or None)
     if object_id:
         q = q.filter(AuditLog.object_id == object_id)
@@ -137,14 +102,14 @@ def audit_log(actor, action=None, object_type=None, object_id=None):
 
 def audit_actions(actor):
     """Every action that appears in the log, for the filter."""
-    require_staff(actor)
+    require_staff(actor, message=None)
     return [a for (a,) in db.session.query(AuditLog.action).distinct().order_by(AuditLog.action)]
 
 
 def audit_about_user(actor, user, limit=20):
     """Recent entries whose object is the user or one of their verification requests."""
-    require_staff(actor)
-    request_ids = db.select(VerificationRequest.id).where(VerificationRequest.user_id == user.id)
+    require_staff(actor, message=None)
+    request_ids = accounts.verification_ids_of(user)
     return query_log().filter(or_(
         and_(AuditLog.object_type == "user", AuditLog.object_id == user.id),
         and_(AuditLog.object_type == "verification_request", AuditLog.object_id.in_(request_ids)),

@@ -14,9 +14,9 @@ from webapp.admin.forms import (
     ApproveForm, AuditFilterForm, GrantRoleForm, RejectForm, SuspendForm, UserSearchForm, select_choices,
 )
 from webapp.core.errors import Conflict, PermissionDenied, ServiceError, ValidationError
+from webapp.core.forms import flash_service_error, show_service_error
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import staff_required
-from webapp.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -30,7 +30,7 @@ def _staff_only():
 @bp.app_template_global()
 def verification_proof_url(req):
     # The proof download route belongs to the accounts pages.
-    return f"/account/verification/{req.id}/proof"
+    return url_for("accounts.verification_proof", request_id=req.id)
 
 
 @bp.app_template_filter()
@@ -41,21 +41,7 @@ def ordered_roles(roles):
 
 @bp.app_template_global()
 def audit_action_title(action):
-    return services.ACTION_TITLES.get(action, action)
-
-
-def _form_errors(form, exc):
-    """Put a ServiceError's field messages on the form; flash what fits no field."""
-    db.session.rollback()
-    unplaced = [] if exc.fields else [exc.message]
-    for name, message in exc.fields.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = list(field.errors or []) + [message]
-        else:
-            unplaced.append(message)
-    for message in unplaced:
-        flash(message, "error")
+    return services.action_title(action)
 
 
 # ---------------------------------------------------------------- dashboard
@@ -112,7 +98,7 @@ def grant_role(user_id):
     except PermissionDenied:
         raise
     except ServiceError as exc:
-        _form_errors(form, exc)
+        show_service_error(form, exc, flash_unplaced=True)
         return _render_user(user, grant_form=form, status=exc.status)
     title = Role(form.role.data).title
     if granted:
@@ -130,8 +116,7 @@ def revoke_role(user_id, role):
     except PermissionDenied:
         raise
     except ServiceError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
+        flash_service_error(exc)
         return redirect(url_for("admin.user", user_id=user.id))
     title = Role(role).title
     if revoked:
@@ -152,7 +137,7 @@ def suspend(user_id):
     except PermissionDenied:
         raise
     except ServiceError as exc:
-        _form_errors(form, exc)
+        show_service_error(form, exc, flash_unplaced=True)
         return _render_user(user, suspend_form=form, status=exc.status)
     flash(f"已停用 {user.display_name} 的账号", "success")
     return redirect(url_for("admin.user", user_id=user.id))
@@ -164,8 +149,7 @@ def unsuspend(user_id):
     try:
         accounts.unsuspend_user(current_user, user)
     except Conflict as exc:  # already restored, e.g. from another tab
-        db.session.rollback()
-        flash(exc.message, "warning")
+        flash_service_error(exc, "warning")
         return redirect(url_for("admin.user", user_id=user.id))
     flash(f"已恢复 {user.display_name} 的账号", "success")
     return redirect(url_for("admin.user", user_id=user.id))
@@ -199,8 +183,7 @@ def verification(request_id):
 
 
 def _decided_elsewhere(req, exc):
-    db.session.rollback()
-    flash(exc.message, "error")
+    flash_service_error(exc)
     return redirect(url_for("admin.verification", request_id=req.id))
 
 
@@ -214,7 +197,7 @@ def _decide_verification(request_id, form, decide, form_name, success):
     except PermissionDenied:
         raise
     except ValidationError as exc:
-        _form_errors(form, exc)
+        show_service_error(form, exc, flash_unplaced=True)
         return _render_verification(req, status=exc.status, **{form_name: form})
     except ServiceError as exc:
         return _decided_elsewhere(req, exc)

@@ -10,7 +10,8 @@ Conventions every capability follows:
 - rendered user markup is in `*_html` fields, already sanitised.
 
 Each capability defines its routes in its own `api.py` with `@api_route`, which also
-describes them in the OpenAPI document.
+describes them in the OpenAPI document; its `init_app` imports that module. This package
+imports no capability.
 """
 from flask import Blueprint
 
@@ -39,5 +40,11 @@ def api_route(rule, methods=("GET",), **doc):
     return decorator
 
 
-# Importing the route modules registers their endpoints on `bp`.
-from webapp.api import routes  # noqa: E402,F401
+def init_app(app):
+    """Register the API blueprint, after every capability's `init_app` added its routes."""
+    from webapp.api import meta  # noqa: F401  (the OpenAPI document's route)
+    from webapp.extensions import csrf
+
+    # The API authenticates by bearer token only (never the session cookie), so it is exempt from CSRF.
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

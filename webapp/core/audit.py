@@ -2,17 +2,40 @@
 
 Used for moderation, verification, review decisions and role grants. Adds to the
 session; the caller's transaction commits it together with the change it records.
+
+Each capability declares its actions once, as a TitledEnum of codes and Chinese titles
+(`SuggestionAction.accept` → "suggestion.accept", "受理建议"), registers it in its
+`init_app` and passes members to `record()`; the staff pages show `action_title(code)`.
 """
 from flask import has_request_context, request
 
+from webapp.core.enums import TitledEnum
 from webapp.core.models import AuditLog
 from webapp.extensions import db
 
+_TITLES = {}
+
+
+def register_actions(actions):
+    """Make the titles of a capability's action Enum known to the audit log pages."""
+    for action in actions:
+        _TITLES[action.value] = action.title
+
+
+def action_title(code):
+    return _TITLES.get(code, code)
+
+
+def action_titles():
+    return dict(_TITLES)
+
 
 def record(actor, action, obj_type, obj_id=None, summary="", reason=None, data=None):
+    if not isinstance(action, TitledEnum):
+        raise TypeError(f"audit actions are declared TitledEnum members, not {action!r}")
     entry = AuditLog(
         actor_id=getattr(actor, "id", None),
-        action=action,
+        action=action.value,
         object_type=obj_type,
         object_id=obj_id,
         summary=summary[:500],

@@ -1,6 +1,8 @@
 """Site-wide pages: the home page and the placeholders of sections not built yet."""
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
+from webapp.core.nav import built_section
+
 bp = Blueprint("main", __name__, template_folder="../templates")
 
 # Navigation: section key → (title, short description). Sections whose capability is
@@ -15,15 +17,14 @@ SECTIONS = {
     "search": ("搜索", "全站中文全文搜索。"),
 }
 
-# Built sections: key → (the section's front page, the blueprints whose pages belong to it).
-BUILT_SECTIONS = {
-    "suggestions": ("suggestions.index", ("suggestions", "leaders")),
-}
+
+def init_app(app):
+    app.register_blueprint(bp)
 
 
 @bp.app_template_global()
 def section_url(key):
-    built = BUILT_SECTIONS.get(key)
+    built = built_section(key)
     return url_for(built[0]) if built else url_for("main.coming_soon", key=key)
 
 
@@ -32,7 +33,7 @@ def section_active(key):
     """True on the pages of section `key` (its nav link is highlighted)."""
     if request.endpoint == "main.coming_soon":
         return (request.view_args or {}).get("key") == key
-    built = BUILT_SECTIONS.get(key)
+    built = built_section(key)
     return bool(built) and request.blueprint in built[1]
 
 
@@ -45,7 +46,7 @@ def index():
 def coming_soon(key):
     if key not in SECTIONS:
         abort(404)
-    if key in BUILT_SECTIONS:
+    if built_section(key):
         # An old link to a section that has since opened.
         return redirect(section_url(key))
     title, description = SECTIONS[key]

@@ -42,7 +42,7 @@ def mark_read(user, notification_id):
         raise NotFound("找不到该通知")
     if note.read_at is None:
         note.read_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return note
 
 
@@ -50,5 +50,5 @@ def mark_all_read(user):
     count = Notification.query.filter(
         Notification.user_id == user.id, Notification.read_at.is_(None)
     ).update({Notification.read_at: utcnow()}, synchronize_session=False)
-    db.session.commit()
+    db.session.flush()
     return count
