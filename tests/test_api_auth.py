@@ -530,6 +530,7 @@ def test_register_race_on_unique_username_gives_422_not_500(client, db, monkeypa
     from webapp.accounts.models import User
 
     services.register_user("racer", "racer@example.org", "Racing-Pass-123", "赛跑者")
+    db.session.commit()
     # Make the pre-insert duplicate checks miss, as a concurrent request would.
     class _Blind:
         def filter(self, *a, **k):
