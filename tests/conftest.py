@@ -47,6 +47,8 @@ def app(tmp_root):
         "SMTP_HOST": "",
         "SERVER_NAME": None,
         "RATELIMIT_PREFIX": f"sh-test-{secrets.token_hex(4)}:",
+        # One round instead of scrypt's ~0.26 s per user; test_security checks the default.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
     app = create_app(config)
     # Tests hold an app context open, and Flask reuses it for every test-client request,
@@ -335,14 +337,12 @@ def make_suggestion(app, make_user, suggestion_lists):
 
 
 @pytest.fixture
-def cheap_passwords(monkeypatch):
-    """For tests that create many users and never log in: a one-round hash instead of scrypt."""
-    from werkzeug.security import generate_password_hash
+def production_password_hash(app, monkeypatch):
+    """The configured default password hash method (production's KDF) instead of the tests' cheap one."""
+    from webapp.config import load_config
 
-    from webapp.accounts import models
-
-    monkeypatch.setattr(models, "generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
+    monkeypatch.delenv("PASSWORD_HASH_METHOD", raising=False)
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", load_config()["PASSWORD_HASH_METHOD"])
 
 
 @pytest.fixture

@@ -14,10 +14,6 @@ D = date.fromisoformat
 ANSWER = "感谢您的建议，我们将认真研究并推动落实。"
 
 
-# Nobody logs in here: a one-round hash keeps the many users these tests create cheap.
-pytestmark = pytest.mark.usefixtures("cheap_passwords")
-
-
 @pytest.fixture
 def people(make_user):
     return {

@@ -23,10 +23,6 @@ BODY = "建议简化科研经费报销流程，减少科研人员的事务性负
 ANSWER = "感谢您的建议，我们将认真研究并推动落实。"
 
 
-# Nobody logs in here: a one-round hash keeps the many users these tests create cheap.
-pytestmark = pytest.mark.usefixtures("cheap_passwords")
-
-
 @pytest.fixture
 def people(make_user):
     return {
