@@ -8,9 +8,11 @@ import re
 import secrets
 import shutil
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import g, request_started
 from itsdangerous import URLSafeTimedSerializer
 
@@ -346,18 +348,21 @@ def production_password_hash(app, monkeypatch):
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """The suggestion services' clock (naive UTC), set by the test: `clock.set("2026-09-25T01:00")`."""
-    from datetime import datetime
-
-    from webapp.suggestions import services
+def clock():
+    """One frozen clock for every capability (time-machine patches datetime and time, so
+    `webapp.core.db.utcnow()`, `datetime.now()` and `time.time()` agree), set by the test:
+    `clock.set("2026-09-25T01:00")` (naive UTC); `clock.now` is the moment set."""
 
     class Clock:
         now = datetime(2026, 9, 23, 1, 0)
 
         def set(self, value):
-            self.now = datetime.fromisoformat(value) if isinstance(value, str) else value
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+            self.now = moment
+            traveller.move_to(moment.replace(tzinfo=timezone.utc))
 
     c = Clock()
-    monkeypatch.setattr(services, "utcnow", lambda: c.now)
-    return c
+    with time_machine.travel(c.now.replace(tzinfo=timezone.utc), tick=False) as traveller:
+        yield c

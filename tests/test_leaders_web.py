@@ -1,7 +1,7 @@
 """The leaders' pages: a leader's public figures, the ranking, the leader's inbox, and the
 navigation to 建言献策.
 
-Dates are controlled by replacing `services.utcnow` (and so `services.today`); the work
+Dates are controlled by the frozen `clock` (and so `services.today`); the work
 calendar is emptied so only weekends are days off. Every figure below is worked out by hand:
 
 Leader 李明 (accepted on Mon 2025-03-03, due 15 working days later on 2025-03-24):
@@ -28,16 +28,14 @@ CHART_JS = "/static/vendor/chart.js-4.6.1/chart.umd.min.js"
 
 
 @pytest.fixture
-def clock(app, monkeypatch):
-    """clock(day) sets "now" to 10:00 Shanghai time on `day` for the services."""
-    from webapp.suggestions import services
-
+def clock(app, monkeypatch, clock):
+    """clock(day) sets the shared frozen clock to 10:00 Shanghai time on `day`."""
     monkeypatch.setitem(app.config, "WORK_CALENDAR_FILE", "")
     monkeypatch.setitem(app.config, "SUGGESTION_ANSWER_DAYS", 15)
 
     def _set(day):
         moment = datetime.combine(day, time(2, 0))  # naive UTC = 10:00 in Asia/Shanghai
-        monkeypatch.setattr(services, "utcnow", lambda: moment)
+        clock.set(moment)
         return moment
 
     return _set

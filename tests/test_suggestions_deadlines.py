@@ -1,6 +1,6 @@
 """Deadlines, reminders and leaders' statistics of suggestions, on a controlled clock.
 
-The clock is `webapp.suggestions.services.utcnow` (naive UTC); the repository's 2026
+The clock is frozen by time-machine (the `clock` fixture, naive UTC); the repository's 2026
 calendar applies (Mid-Autumn Sep 25, National Day Oct 1–7, Sun Sep 20 and Sat Oct 10 worked).
 """
 from datetime import date, datetime
