@@ -1,20 +1,27 @@
 """Test fixtures: an app on a migrated database (SQLite by default, PostgreSQL when
 DATABASE_URL says so), factories, and helpers for forms with CSRF tokens.
 
-Every test starts from empty tables, an empty outbox, no uploads and no throttling.
+Every test starts from empty tables, an empty outbox, no uploads and no throttling. Its
+database work happens in one transaction, rolled back at the end: `db.session.commit()` in
+the code only releases a savepoint. Tests whose data another thread, connection or app must
+see (the live server of the browser tests, migrations) are marked `real_commits`: they commit
+for real and the tables are emptied afterwards.
 """
 import os
 import re
 import secrets
 import shutil
 import threading
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 import time_machine
 from flask import g, request_started
+from flask_sqlalchemy.session import Session as FlaskSession
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event
 
 DEMO_PASSWORD = "demo-password-2026"
 TEST_PASSWORD = "Correct-Horse-42"
@@ -63,6 +70,8 @@ def app(tmp_root):
         from flask_migrate import upgrade
 
         upgrade()
+        if db.engine.dialect.name == "sqlite":
+            _enable_sqlite_savepoints(db.engine)
     yield app
     with app.app_context():
         db.session.remove()
@@ -85,6 +94,23 @@ def _reset_postgres(db):
         conn.exec_driver_sql("CREATE SCHEMA public")
 
 
+def _enable_sqlite_savepoints(engine):
+    """SQLAlchemy's documented workaround for pysqlite (Python < 3.12), which emits no BEGIN
+    before SELECT or SAVEPOINT: let SQLAlchemy emit BEGIN itself, so a rolled-back test
+    transaction takes its savepoints with it. Only the test app's engine gets it, after the
+    migrations (whose `PRAGMA foreign_keys=OFF` must run outside a transaction)."""
+
+    @event.listens_for(engine, "connect")
+    def _no_pysqlite_begin(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    engine.dispose()  # reconnect with the listeners (and webapp.core.db's pragmas)
+
+
 def _clean_tables(db):
     db.session.rollback()
     tables = [t for t in db.metadata.sorted_tables]
@@ -97,14 +123,51 @@ def _clean_tables(db):
     db.session.commit()
 
 
+class _ConnectionSession(FlaskSession):
+    """A session that runs everything on the connection it is bound to (Flask-SQLAlchemy's
+    get_bind would pick the engine and so open a connection outside the test's transaction)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
+@contextmanager
+def _rolled_back(db):
+    """SQLAlchemy 2.0's "join a session into an external transaction": one connection with
+    an outer transaction, and db.session bound to it so that its commits only release
+    savepoints; the outer transaction is rolled back at the end."""
+    connection = db.engine.connect()
+    outer = connection.begin()
+    shared = db.session
+    db.session = db._make_scoped_session({
+        "class_": _ConnectionSession, "bind": connection, "join_transaction_mode": "create_savepoint",
+    })
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = shared
+        outer.rollback()
+        connection.close()
+
+
+def _commits_for_real(request):
+    # The live server answers in its own threads, on connections of its own.
+    return request.node.get_closest_marker("real_commits") is not None or "live_server" in request.fixturenames
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(request, app):
     from webapp.extensions import db
 
     with app.app_context():
-        yield
-        db.session.remove()
-        _clean_tables(db)
+        if _commits_for_real(request):
+            yield
+            db.session.remove()
+            _clean_tables(db)
+        else:
+            with _rolled_back(db):
+                yield
         app.extensions["ratelimit"].clear()
         for key in ("UPLOAD_DIR", "MAIL_OUTBOX_DIR"):
             path = Path(app.config[key])
@@ -218,9 +281,11 @@ def outbox(app):
 def api_token(app):
     """api_token(user) → a bearer secret for the user (created through the service)."""
     from webapp.accounts import services
+    from webapp.extensions import db as _db
 
     def _token(user, name="test"):
         _, secret = services.create_token(user, name)
+        _db.session.commit()
         return secret
 
     return _token
@@ -281,7 +346,7 @@ def page(browser, tmp_path):
 
 @pytest.fixture
 def suggestion_lists(app):
-    """The default suggestion categories and screening reasons (tables are emptied per test)."""
+    """The default suggestion categories and screening reasons (made again in every test)."""
     from webapp.suggestions import services
 
     services.ensure_defaults()
@@ -295,6 +360,7 @@ def make_suggestion(app, make_user, suggestion_lists):
     services to `state` (submitted, not_accepted, accepted, assigned, answered, closed).
     Missing people are created: a member author, a staff member, a verified leader."""
     from webapp.core import ratelimit
+    from webapp.extensions import db as _db
     from webapp.suggestions import services
 
     people = {}
@@ -304,10 +370,10 @@ def make_suggestion(app, make_user, suggestion_lists):
             people[key] = make_user(username=f"sg_{key}", roles=roles, **kw)
         return people[key]
 
-    def factory(author=None, state="submitted", leader=None, visibility="public", staff=None,
-                title="关于优化科研项目经费管理的建议", body="建议简化科研经费报销流程，减少科研人员的事务性负担。",
-                addressee=None, category=None, answer="感谢您的建议，我们将认真研究并推动落实。",
-                rating="satisfied"):
+    def walk(author=None, state="submitted", leader=None, visibility="public", staff=None,
+             title="关于优化科研项目经费管理的建议", body="建议简化科研经费报销流程，减少科研人员的事务性负担。",
+             addressee=None, category=None, answer="感谢您的建议，我们将认真研究并推动落实。",
+             rating="satisfied"):
         author = author or person("author", ["member"])
         staff = staff or person("staff", ["staff"])
         category = category or suggestion_lists["categories"][0]
@@ -333,6 +399,11 @@ def make_suggestion(app, make_user, suggestion_lists):
             services.rate(s.author, s, rating)
             return s
         raise ValueError(state)
+
+    def factory(*args, **kwargs):
+        suggestion = walk(*args, **kwargs)
+        _db.session.commit()  # the factory call is the test's unit of work
+        return suggestion
 
     factory.people = people
     return factory
