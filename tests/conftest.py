@@ -227,6 +227,32 @@ def make_user(app):
     return factory
 
 
+@pytest.fixture
+def make_member(make_user):
+    """make_member(username=None, **fields) → a member, as registration makes one."""
+    return lambda username=None, **fields: make_user(username, roles=["member"], **fields)
+
+
+@pytest.fixture
+def make_staff(make_user):
+    """make_staff(username=None, **fields) → a member who is also staff."""
+    return lambda username=None, **fields: make_user(username, roles=["member", "staff"], **fields)
+
+
+@pytest.fixture
+def make_admin(make_user):
+    """make_admin(username=None, **fields) → a member who is also an administrator."""
+    return lambda username=None, **fields: make_user(username, roles=["member", "admin"], **fields)
+
+
+@pytest.fixture
+def make_leader(make_user):
+    """make_leader(username=None, verified=True, **fields) → a member with the leader role,
+    real-name verified unless told otherwise."""
+    return lambda username=None, verified=True, **fields: make_user(
+        username, roles=["member", "leader"], verified=verified, **fields)
+
+
 # ---------------------------------------------------------------- forms and login
 
 def csrf_token_for(app, client):
@@ -354,7 +380,7 @@ def suggestion_lists(app):
 
 
 @pytest.fixture
-def make_suggestion(app, make_user, suggestion_lists):
+def make_suggestion(app, make_member, make_staff, make_leader, suggestion_lists):
     """make_suggestion(author=None, state="submitted", leader=None, visibility="public",
     staff=None, title=..., body=..., addressee=None) → a Suggestion walked through the real
     services to `state` (submitted, not_accepted, accepted, assigned, answered, closed).
@@ -365,17 +391,17 @@ def make_suggestion(app, make_user, suggestion_lists):
 
     people = {}
 
-    def person(key, roles, **kw):
+    def person(key, factory, **kw):
         if key not in people:
-            people[key] = make_user(username=f"sg_{key}", roles=roles, **kw)
+            people[key] = factory(username=f"sg_{key}", **kw)
         return people[key]
 
     def walk(author=None, state="submitted", leader=None, visibility="public", staff=None,
              title="关于优化科研项目经费管理的建议", body="建议简化科研经费报销流程，减少科研人员的事务性负担。",
              addressee=None, category=None, answer="感谢您的建议，我们将认真研究并推动落实。",
              rating="satisfied"):
-        author = author or person("author", ["member"])
-        staff = staff or person("staff", ["staff"])
+        author = author or person("author", make_member)
+        staff = staff or person("staff", make_staff)
         category = category or suggestion_lists["categories"][0]
         s = services.submit(author, title, body, category.id, getattr(addressee, "id", None), visibility)
         # Factories build many suggestions per author; the posting limit has its own tests.
@@ -388,7 +414,7 @@ def make_suggestion(app, make_user, suggestion_lists):
         if state == "accepted":
             return s
         if s.assigned_leader_id is None or (leader is not None and s.assigned_leader_id != leader.id):
-            leader = leader or person("leader", ["leader"], verified=True, real_name="王领导")
+            leader = leader or person("leader", make_leader, real_name="王领导")
             services.assign(staff, s, leader.id)
         if state == "assigned":
             return s
