@@ -13,7 +13,7 @@ import secrets
 import shutil
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -456,10 +456,10 @@ def clock():
         def set(self, value):
             moment = datetime.fromisoformat(value) if isinstance(value, str) else value
             if moment.tzinfo is not None:
-                moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+                moment = moment.astimezone(UTC).replace(tzinfo=None)
             self.now = moment
-            traveller.move_to(moment.replace(tzinfo=timezone.utc))
+            traveller.move_to(moment.replace(tzinfo=UTC))
 
     c = Clock()
-    with time_machine.travel(c.now.replace(tzinfo=timezone.utc), tick=False) as traveller:
+    with time_machine.travel(c.now.replace(tzinfo=UTC), tick=False) as traveller:
         yield c
