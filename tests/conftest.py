@@ -4,8 +4,8 @@ DATABASE_URL says so), factories, and helpers for forms with CSRF tokens.
 Every test starts from empty tables, an empty outbox, no uploads and no throttling. Its
 database work happens in one transaction, rolled back at the end: `db.session.commit()` in
 the code only releases a savepoint. Tests whose data another thread, connection or app must
-see (the live server of the browser tests, migrations) are marked `real_commits`: they commit
-for real and the tables are emptied afterwards.
+see commit for real and the tables are emptied afterwards: every test using the live server
+(the browser tests), and those marked `real_commits` (the migration tests).
 """
 import os
 import re
