@@ -1,19 +1,27 @@
 """Test fixtures: an app on a migrated database (SQLite by default, PostgreSQL when
 DATABASE_URL says so), factories, and helpers for forms with CSRF tokens.
 
-Every test starts from empty tables, an empty outbox, no uploads and no throttling.
+Every test starts from empty tables, an empty outbox, no uploads and no throttling. Its
+database work happens in one transaction, rolled back at the end: `db.session.commit()` in
+the code only releases a savepoint. Tests whose data another thread, connection or app must
+see commit for real and the tables are emptied afterwards: every test using the live server
+(the browser tests), and those marked `real_commits` (the migration tests).
 """
 import os
 import re
 import secrets
 import shutil
 import threading
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import g, request_started
+from flask_sqlalchemy.session import Session as FlaskSession
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event
 
 DEMO_PASSWORD = "demo-password-2026"
 TEST_PASSWORD = "Correct-Horse-42"
@@ -51,6 +59,8 @@ def app(tmp_root):
         # Flask refuses session cookies older than this; tests move the shared clock weeks ahead
         # of a login to reach deadlines.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=3650),
+        # One round instead of scrypt's ~0.26 s per user; test_security checks the default.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
     app = create_app(config)
     # Tests hold an app context open, and Flask reuses it for every test-client request,
@@ -63,6 +73,8 @@ def app(tmp_root):
         from flask_migrate import upgrade
 
         upgrade()
+        if db.engine.dialect.name == "sqlite":
+            _enable_sqlite_savepoints(db.engine)
     yield app
     with app.app_context():
         db.session.remove()
@@ -85,6 +97,23 @@ def _reset_postgres(db):
         conn.exec_driver_sql("CREATE SCHEMA public")
 
 
+def _enable_sqlite_savepoints(engine):
+    """SQLAlchemy's documented workaround for pysqlite (Python < 3.12), which emits no BEGIN
+    before SELECT or SAVEPOINT: let SQLAlchemy emit BEGIN itself, so a rolled-back test
+    transaction takes its savepoints with it. Only the test app's engine gets it, after the
+    migrations (whose `PRAGMA foreign_keys=OFF` must run outside a transaction)."""
+
+    @event.listens_for(engine, "connect")
+    def _no_pysqlite_begin(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+    engine.dispose()  # reconnect with the listeners (and webapp.core.db's pragmas)
+
+
 def _clean_tables(db):
     db.session.rollback()
     tables = [t for t in db.metadata.sorted_tables]
@@ -97,14 +126,51 @@ def _clean_tables(db):
     db.session.commit()
 
 
+class _ConnectionSession(FlaskSession):
+    """A session that runs everything on the connection it is bound to (Flask-SQLAlchemy's
+    get_bind would pick the engine and so open a connection outside the test's transaction)."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
+@contextmanager
+def _rolled_back(db):
+    """SQLAlchemy 2.0's "join a session into an external transaction": one connection with
+    an outer transaction, and db.session bound to it so that its commits only release
+    savepoints; the outer transaction is rolled back at the end."""
+    connection = db.engine.connect()
+    outer = connection.begin()
+    shared = db.session
+    db.session = db._make_scoped_session({
+        "class_": _ConnectionSession, "bind": connection, "join_transaction_mode": "create_savepoint",
+    })
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = shared
+        outer.rollback()
+        connection.close()
+
+
+def _commits_for_real(request):
+    # The live server answers in its own threads, on connections of its own.
+    return request.node.get_closest_marker("real_commits") is not None or "live_server" in request.fixturenames
+
+
 @pytest.fixture(autouse=True)
 def _clean_state(request, app):
     from webapp.extensions import db
 
     with app.app_context():
-        yield
-        db.session.remove()
-        _clean_tables(db)
+        if _commits_for_real(request):
+            yield
+            db.session.remove()
+            _clean_tables(db)
+        else:
+            with _rolled_back(db):
+                yield
         app.extensions["ratelimit"].clear()
         for key in ("UPLOAD_DIR", "MAIL_OUTBOX_DIR"):
             path = Path(app.config[key])
@@ -164,6 +230,32 @@ def make_user(app):
     return factory
 
 
+@pytest.fixture
+def make_member(make_user):
+    """make_member(username=None, **fields) → a member, as registration makes one."""
+    return lambda username=None, **fields: make_user(username, roles=["member"], **fields)
+
+
+@pytest.fixture
+def make_staff(make_user):
+    """make_staff(username=None, **fields) → a member who is also staff."""
+    return lambda username=None, **fields: make_user(username, roles=["member", "staff"], **fields)
+
+
+@pytest.fixture
+def make_admin(make_user):
+    """make_admin(username=None, **fields) → a member who is also an administrator."""
+    return lambda username=None, **fields: make_user(username, roles=["member", "admin"], **fields)
+
+
+@pytest.fixture
+def make_leader(make_user):
+    """make_leader(username=None, verified=True, **fields) → a member with the leader role,
+    real-name verified unless told otherwise."""
+    return lambda username=None, verified=True, **fields: make_user(
+        username, roles=["member", "leader"], verified=verified, **fields)
+
+
 # ---------------------------------------------------------------- forms and login
 
 def csrf_token_for(app, client):
@@ -218,10 +310,9 @@ def outbox(app):
 def api_token(app):
     """api_token(user) → a bearer secret for the user (created through the service)."""
     from webapp.accounts import services
+    from webapp.extensions import db as _db
 
     def _token(user, name="test"):
-        from webapp.extensions import db as _db
-
         _, secret = services.create_token(user, name)
         _db.session.commit()
         return secret
@@ -284,7 +375,7 @@ def page(browser, tmp_path):
 
 @pytest.fixture
 def suggestion_lists(app):
-    """The default suggestion categories and screening reasons (tables are emptied per test)."""
+    """The default suggestion categories and screening reasons (made again in every test)."""
     from webapp.suggestions import services
 
     services.ensure_defaults()
@@ -292,35 +383,28 @@ def suggestion_lists(app):
 
 
 @pytest.fixture
-def make_suggestion(app, make_user, suggestion_lists):
+def make_suggestion(app, make_member, make_staff, make_leader, suggestion_lists):
     """make_suggestion(author=None, state="submitted", leader=None, visibility="public",
     staff=None, title=..., body=..., addressee=None) → a Suggestion walked through the real
     services to `state` (submitted, not_accepted, accepted, assigned, answered, closed).
     Missing people are created: a member author, a staff member, a verified leader."""
     from webapp.core import ratelimit
+    from webapp.extensions import db as _db
     from webapp.suggestions import services
 
     people = {}
 
-    def person(key, roles, **kw):
+    def person(key, factory, **kw):
         if key not in people:
-            people[key] = make_user(username=f"sg_{key}", roles=roles, **kw)
+            people[key] = factory(username=f"sg_{key}", **kw)
         return people[key]
 
-    def factory(*args, **kwargs):
-        # The test's unit of work: what the services flushed is committed, as a request would.
-        from webapp.extensions import db as _db
-
-        suggestion = build(*args, **kwargs)
-        _db.session.commit()
-        return suggestion
-
-    def build(author=None, state="submitted", leader=None, visibility="public", staff=None,
-                title="关于优化科研项目经费管理的建议", body="建议简化科研经费报销流程，减少科研人员的事务性负担。",
-                addressee=None, category=None, answer="感谢您的建议，我们将认真研究并推动落实。",
-                rating="satisfied"):
-        author = author or person("author", ["member"])
-        staff = staff or person("staff", ["staff"])
+    def walk(author=None, state="submitted", leader=None, visibility="public", staff=None,
+             title="关于优化科研项目经费管理的建议", body="建议简化科研经费报销流程，减少科研人员的事务性负担。",
+             addressee=None, category=None, answer="感谢您的建议，我们将认真研究并推动落实。",
+             rating="satisfied"):
+        author = author or person("author", make_member)
+        staff = staff or person("staff", make_staff)
         category = category or suggestion_lists["categories"][0]
         s = services.submit(author, title, body, category.id, getattr(addressee, "id", None), visibility)
         # Factories build many suggestions per author; the posting limit has its own tests.
@@ -333,7 +417,7 @@ def make_suggestion(app, make_user, suggestion_lists):
         if state == "accepted":
             return s
         if s.assigned_leader_id is None or (leader is not None and s.assigned_leader_id != leader.id):
-            leader = leader or person("leader", ["leader"], verified=True, real_name="王领导")
+            leader = leader or person("leader", make_leader, real_name="王领导")
             services.assign(staff, s, leader.id)
         if state == "assigned":
             return s
@@ -345,49 +429,44 @@ def make_suggestion(app, make_user, suggestion_lists):
             return s
         raise ValueError(state)
 
+    def factory(*args, **kwargs):
+        suggestion = walk(*args, **kwargs)
+        _db.session.commit()  # the factory call is the test's unit of work
+        return suggestion
+
     factory.people = people
     return factory
 
 
 @pytest.fixture
-def cheap_passwords(monkeypatch):
-    """For tests that create many users and never log in: a one-round hash instead of scrypt."""
-    from werkzeug.security import generate_password_hash
+def production_password_hash(app, monkeypatch):
+    """The configured default password hash method (production's KDF) instead of the tests' cheap one."""
+    from webapp.config import load_config
 
-    from webapp.accounts import models
-
-    monkeypatch.setattr(models, "generate_password_hash",
-                        lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"))
+    monkeypatch.delenv("PASSWORD_HASH_METHOD", raising=False)
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", load_config()["PASSWORD_HASH_METHOD"])
 
 
 @pytest.fixture
 def clock():
-    """One clock for every capability (naive UTC), set by the test: `clock.set("2026-09-25T01:00")`."""
-    from datetime import datetime, timezone
-
-    import time_machine
+    """One frozen clock for every capability (time-machine patches datetime and time, so
+    `webapp.core.db.utcnow()`, `datetime.now()` and `time.time()` agree), set by the test:
+    `clock.set("2026-09-25T01:00")` (naive UTC); `clock.now` is the moment set."""
 
     class Clock:
-        def __init__(self):
-            self.now = datetime(2026, 9, 23, 1, 0)
-            self._travel = None
-            self._apply()
-
-        def _apply(self):
-            if self._travel is not None:
-                self._travel.stop()
-            self._travel = time_machine.travel(self.now.replace(tzinfo=timezone.utc), tick=False)
-            self._travel.start()
+        now = datetime(2026, 9, 23, 1, 0)
 
         def set(self, value):
-            self.now = datetime.fromisoformat(value) if isinstance(value, str) else value
-            self._apply()
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(UTC).replace(tzinfo=None)
+            self.now = moment
+            traveller.move_to(moment.replace(tzinfo=UTC))
 
         def set_day(self, day):
-            """10:00 in Asia/Shanghai on `day` (02:00 UTC): `today()` is then `day`."""
-            self.now = datetime(day.year, day.month, day.day, 2, 0)
-            self._apply()
+            """10:00 in Asia/Shanghai on `day` (02:00 UTC): the services' `today()` is then `day`."""
+            self.set(datetime(day.year, day.month, day.day, 2, 0))
 
     c = Clock()
-    yield c
-    c._travel.stop()
+    with time_machine.travel(c.now.replace(tzinfo=UTC), tick=False) as traveller:
+        yield c

@@ -359,13 +359,13 @@ def test_profile_page(client, make_user, db):
     assert client.get("/u/nobody").status_code == 404
 
 
-def test_suspended_profile_is_marked_for_staff_only(client, make_user, login, make_client, db):
+def test_suspended_profile_is_marked_for_staff_only(client, make_user, login, make_client, db, make_staff):
     from webapp.core.db import utcnow
 
     user = make_user("zhang")
     user.suspended_at = utcnow()
     db.session.commit()
-    make_user("staffer", roles=["staff"])
+    make_staff("staffer")
     make_user("member")
     staff_client, member_client = make_client(), make_client()
     login(staff_client, "staffer")

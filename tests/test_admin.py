@@ -9,11 +9,11 @@ from tests.staff_helpers import (  # noqa: F401
 
 
 @pytest.fixture
-def people(make_user, make_verification):
+def people(make_admin, make_member, make_staff, make_verification):
     """A staff member, an admin, a member and a pending verification request of the member."""
-    staff = make_user("staffer", roles=["member", "staff"], display_name="工作人员小周")
-    admin = make_user("boss", roles=["member", "admin"], display_name="管理员老陈")
-    member = make_user("lihua", roles=["member"], display_name="李华", email="lihua@example.org")
+    staff = make_staff("staffer", display_name="工作人员小周")
+    admin = make_admin("boss", display_name="管理员老陈")
+    member = make_member("lihua", display_name="李华", email="lihua@example.org")
     req = make_verification(member)
     return {"staff": staff, "admin": admin, "member": member, "req": req}
 
@@ -94,10 +94,10 @@ def user_rows(page):
     return re.findall(r'href="/admin/users/(\d+)" class="fw-semibold"', page)
 
 
-def test_user_list_search_filters_and_pages(people, make_user, signed_in, db):
+def test_user_list_search_filters_and_pages(people, make_user, signed_in, db, make_leader):
     from webapp.core.db import utcnow
 
-    make_user("wangfang", display_name="王芳", email="wf@lab.cn", roles=["member", "leader"], verified=True)
+    make_leader("wangfang", display_name="王芳", email="wf@lab.cn")
     suspended = make_user("zhaolei", display_name="赵磊", suspended_at=utcnow(), suspended_reason="广告")
     client = signed_in(people["staff"])
     ids = lambda url: {int(i) for i in user_rows(html(client.get(url)))}  # noqa: E731

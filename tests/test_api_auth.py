@@ -548,7 +548,7 @@ def test_register_race_on_unique_username_gives_422_not_500(client, db, monkeypa
     assert User.query.filter_by(username="racer").count() == 1
 
 
-def test_unknown_username_still_costs_a_password_hash(app, monkeypatch):
+def test_unknown_username_still_costs_a_password_hash(production_password_hash, app, monkeypatch):
     """Timing must not reveal whether an account exists: a hash check runs either way."""
     from webapp.accounts import services
     from webapp.core.errors import ValidationError

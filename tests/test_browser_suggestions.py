@@ -30,13 +30,13 @@ def signed_in_page(browser, live_server, user, problems):
 
 @pytest.mark.browser
 def test_submit_accept_assign_answer_rate_in_browser(live_server, browser, make_user, suggestion_lists,
-                                                      monkeypatch, app):
+                                                      monkeypatch, app, make_leader, make_staff):
     # One suggestion is a meaningful sample here, so the page publishes the rate.
     monkeypatch.setitem(app.config, "SUGGESTION_STATS_MIN_SAMPLE", 1)
     ARTIFACTS.mkdir(exist_ok=True)
     member = make_user(username="zhao_lab", display_name="赵研究员")
-    staff = make_user(username="office", roles=["member", "staff"])
-    leader = make_user(username="li_leader", roles=["member", "leader"], verified=True, real_name="李建国",
+    staff = make_staff(username="office")
+    leader = make_leader(username="li_leader", real_name="李建国",
                        position="党组书记、常务副主席")
     problems = []
     contexts = []

@@ -1,7 +1,7 @@
 """The leaders' pages: a leader's public figures, the ranking, the leader's inbox, and the
 navigation to 建言献策.
 
-Dates are controlled by replacing `services.utcnow` (and so `services.today`); the work
+Dates are controlled by the frozen `clock` (and so `services.today`); the work
 calendar is emptied so only weekends are days off. Every figure below is worked out by hand:
 
 Leader 李明 (accepted on Mon 2025-03-03, due 15 working days later on 2025-03-24):
@@ -29,7 +29,7 @@ CHART_JS = "/static/vendor/chart.js-4.6.1/chart.umd.min.js"
 
 @pytest.fixture
 def clock(app, monkeypatch, clock):
-    """clock(day) sets "now" to 10:00 Shanghai time on `day` (the shared clock)."""
+    """clock(day) sets the shared frozen clock to 10:00 Shanghai time on `day`."""
     monkeypatch.setitem(app.config, "WORK_CALENDAR_FILE", "")
     monkeypatch.setitem(app.config, "SUGGESTION_ANSWER_DAYS", 15)
 
@@ -52,13 +52,13 @@ def signed_in(make_client, login):
 
 
 @pytest.fixture
-def figures(clock, make_user, make_suggestion):
+def figures(clock, make_leader, make_suggestion):
     """The two leaders of the module docstring, seen on VIEW_DAY."""
     from webapp.suggestions import services
 
-    li = make_user(username="liming", roles=["leader"], verified=True, real_name="李明", position="主席")
-    zhao = make_user(username="zhaohua", roles=["leader"], verified=True, real_name="赵华", position="副主席")
-    make_user(username="sunqi", roles=["leader"], verified=True, real_name="孙琦", position="秘书长")
+    li = make_leader(username="liming", real_name="李明", position="主席")
+    zhao = make_leader(username="zhaohua", real_name="赵华", position="副主席")
+    make_leader(username="sunqi", real_name="孙琦", position="秘书长")
     start = date(2025, 3, 3)
 
     def answered(leader, answered_on, rating, title, visibility="public"):
@@ -185,28 +185,28 @@ def test_private_suggestion_is_counted_but_never_shown(client, app, monkeypatch,
     assert figure(page, "received") == "4"
 
 
-def test_unknown_or_non_leader_ids_are_404(client, make_user, figures):
+def test_unknown_or_non_leader_ids_are_404(client, make_user, figures, make_leader):
     member = make_user(username="member1")
-    unverified = make_user(username="unverified", roles=["leader"])
-    suspended = make_user(username="suspended", roles=["leader"], verified=True, suspended_at=datetime(2025, 1, 1))
+    unverified = make_leader(username="unverified", verified=False)
+    suspended = make_leader(username="suspended", suspended_at=datetime(2025, 1, 1))
     for user_id in (member.id, unverified.id, suspended.id, 999999):
         assert client.get(f"/leaders/{user_id}").status_code == 404, user_id
 
 
-def test_leader_without_suggestions(client, make_user):
-    leader = make_user(username="newleader", roles=["leader"], verified=True, real_name="周新")
+def test_leader_without_suggestions(client, make_leader):
+    leader = make_leader(username="newleader", real_name="周新")
     page = html(client.get(f"/leaders/{leader.id}"))
     assert figure(page, "received") == "0"
     assert "样本不足" in page
     assert "暂无公开的答复" in page
 
 
-def test_user_html_is_escaped_on_the_leader_page(client, app, monkeypatch, clock, make_suggestion, make_user):
+def test_user_html_is_escaped_on_the_leader_page(client, app, monkeypatch, clock, make_suggestion, make_leader):
     from webapp.suggestions import services
 
     monkeypatch.setitem(app.config, "SUGGESTION_STATS_MIN_SAMPLE", 1)
     clock(date(2025, 3, 3))
-    leader = make_user(username="wang", roles=["leader"], verified=True, real_name="王五")
+    leader = make_leader(username="wang", real_name="王五")
     s = make_suggestion(state="assigned", leader=leader, title="<script>alert(1)</script>标题")
     services.save_answer(leader, s, "答复 <img src=x onerror=alert(2)> **加粗**")
     page = html(client.get(f"/leaders/{leader.id}"))
@@ -252,7 +252,7 @@ def test_ranking_below_the_minimum_sample(client, figures):
 # ---------------------------------------------------------------- the inbox
 
 @pytest.fixture
-def inbox(clock, make_user, make_suggestion):
+def inbox(clock, make_leader, make_suggestion):
     """A leader's inbox on VIEW_DAY (2025-03-31), created out of due-date order:
 
     new   accepted 03-27, due 04-17             pending
@@ -264,8 +264,8 @@ def inbox(clock, make_user, make_suggestion):
     """
     from webapp.suggestions import services
 
-    leader = make_user(username="inboxleader", roles=["leader"], verified=True, real_name="钱进")
-    other = make_user(username="otherleader", roles=["leader"], verified=True, real_name="吴越")
+    leader = make_leader(username="inboxleader", real_name="钱进")
+    other = make_leader(username="otherleader", real_name="吴越")
     made = {}
 
     def make(key, accepted_on, title, **kw):
@@ -345,20 +345,20 @@ def test_inbox_is_paginated(signed_in, inbox):
     assert inbox_rows(second) == [inbox["new"].id]
 
 
-def test_inbox_empty_tab(signed_in, make_user):
-    leader = make_user(username="idle", roles=["leader"], verified=True)
+def test_inbox_empty_tab(signed_in, make_leader):
+    leader = make_leader(username="idle")
     page = html(signed_in(leader).get("/leaders/inbox?tab=overdue"))
     assert "没有逾期的建议" in page
 
 
-def test_inbox_refuses_members_and_anonymous(client, make_user, signed_in):
+def test_inbox_refuses_members_and_anonymous(client, make_user, signed_in, make_staff):
     resp = client.get("/leaders/inbox")
     assert resp.status_code == 302 and "/login" in resp.headers["Location"]
     member = signed_in(make_user(username="member2"))
     resp = member.get("/leaders/inbox")
     assert resp.status_code == 403
     assert "只有领导可以查看领导信箱" in html(resp)
-    staff = signed_in(make_user(username="staff2", roles=["staff"]))
+    staff = signed_in(make_staff(username="staff2"))
     assert staff.get("/leaders/inbox").status_code == 403
 
 

@@ -14,6 +14,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import make_url
 
+# Other apps on other databases: db.session must be theirs, not the test transaction's.
+pytestmark = pytest.mark.real_commits
+
 
 def _app_for(url, tmp_path):
     from webapp import create_app

@@ -7,10 +7,10 @@ from tests.staff_helpers import (  # noqa: F401
 
 
 @pytest.fixture
-def people(make_user, make_verification):
-    staff = make_user("staffer", roles=["member", "staff"], display_name="工作人员小周")
-    admin = make_user("boss", roles=["member", "admin"], display_name="管理员老陈")
-    member = make_user("lihua", roles=["member"], display_name="李华")
+def people(make_admin, make_member, make_staff, make_verification):
+    staff = make_staff("staffer", display_name="工作人员小周")
+    admin = make_admin("boss", display_name="管理员老陈")
+    member = make_member("lihua", display_name="李华")
     req = make_verification(member)
     return {"staff": staff, "admin": admin, "member": member, "req": req}
 
@@ -128,8 +128,8 @@ def test_staff_api_routes_are_documented(client):
 
 # ---------------------------------------------------------------- staff API: users and roles
 
-def test_api_user_search(people, make_user, client, auth_headers):
-    make_user("wangfang", display_name="王芳", roles=["member", "leader"], verified=True)
+def test_api_user_search(people, make_leader, client, auth_headers):
+    make_leader("wangfang", display_name="王芳")
     headers = auth_headers(people["staff"])
     body = client.get("/api/v1/admin/users?per_page=2", headers=headers).get_json()
     assert set(body) == {"items", "page", "per_page", "total"}

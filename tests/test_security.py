@@ -289,7 +289,7 @@ def test_development_default_is_not_secure_cookie(production_config):
 
 # ---------------------------------------------------------------- passwords
 
-def test_passwords_are_stored_with_scrypt(make_user, db):
+def test_passwords_are_stored_with_scrypt(production_password_hash, make_user, db, client, login):
     from webapp.accounts.models import User
 
     user = make_user("zhang")
@@ -300,9 +300,10 @@ def test_passwords_are_stored_with_scrypt(make_user, db):
     # Salted: the same password gives a different hash for another user.
     other = make_user("lisi")
     assert db.session.get(User, other.id).password_hash != stored
+    assert login(client, "zhang").status_code == 302
 
 
-def test_api_registration_stores_scrypt_too(client, db):
+def test_api_registration_stores_scrypt_too(production_password_hash, client, db):
     from webapp.accounts.models import User
 
     resp = client.post("/api/v1/auth/register", json={"username": "li_ming", "email": "li@example.org",

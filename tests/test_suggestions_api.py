@@ -21,14 +21,14 @@ ANSWER = "感谢您的建议，我们将认真研究并推动落实。"
 # ---------------------------------------------------------------- fixtures and helpers
 
 @pytest.fixture
-def people(make_user, api_token, suggestion_lists):
+def people(make_user, api_token, suggestion_lists, make_leader, make_staff):
     """A member, another member, staff, two verified leaders, each with a bearer header."""
     users = {
         "member": make_user("sa_member", display_name="提议人"),
         "other": make_user("sa_other", display_name="旁观者"),
-        "staff": make_user("sa_staff", roles=["staff"], display_name="受理员小赵"),
-        "leader": make_user("sa_leader", roles=["leader"], verified=True, real_name="王领导", position="主席"),
-        "leader2": make_user("sa_leader2", roles=["leader"], verified=True, real_name="李领导", position="副主席"),
+        "staff": make_staff("sa_staff", display_name="受理员小赵"),
+        "leader": make_leader("sa_leader", real_name="王领导", position="主席"),
+        "leader2": make_leader("sa_leader2", real_name="李领导", position="副主席"),
     }
     ns = SimpleNamespace(**users)
     ns.h = {key: {"Authorization": f"Bearer {api_token(user)}"} for key, user in users.items()}

@@ -1,6 +1,6 @@
 """Deadlines, reminders and leaders' statistics of suggestions, on a controlled clock.
 
-The clock is `webapp.suggestions.services.utcnow` (naive UTC); the repository's 2026
+The clock is frozen by time-machine (the `clock` fixture, naive UTC); the repository's 2026
 calendar applies (Mid-Autumn Sep 25, National Day Oct 1–7, Sun Sep 20 and Sat Oct 10 worked).
 """
 from datetime import date, datetime
@@ -14,17 +14,13 @@ D = date.fromisoformat
 ANSWER = "感谢您的建议，我们将认真研究并推动落实。"
 
 
-# Nobody logs in here: a one-round hash keeps the many users these tests create cheap.
-pytestmark = pytest.mark.usefixtures("cheap_passwords")
-
-
 @pytest.fixture
-def people(make_user):
+def people(make_leader, make_member, make_staff):
     return {
-        "author": make_user(username="author", roles=["member"]),
-        "staff": make_user(username="staff", roles=["staff"]),
-        "leader_a": make_user(username="leader_a", roles=["leader"], verified=True, real_name="甲领导"),
-        "leader_b": make_user(username="leader_b", roles=["leader"], verified=True, real_name="乙领导"),
+        "author": make_member(username="author"),
+        "staff": make_staff(username="staff"),
+        "leader_a": make_leader(username="leader_a", real_name="甲领导"),
+        "leader_b": make_leader(username="leader_b", real_name="乙领导"),
     }
 
 
@@ -297,13 +293,13 @@ def test_latest_answers_only_public_newest_first(stats_fixture):
     assert services.latest_answers(stats_fixture["a"]) == [s3, s1]
 
 
-def test_ranking_order_and_tie_breaks(app, monkeypatch, people, make_user, make_suggestion, clock):
+def test_ranking_order_and_tie_breaks(app, monkeypatch, people, make_leader, make_suggestion, clock):
     monkeypatch.setitem(app.config, "SUGGESTION_STATS_MIN_SAMPLE", 1)
     author, staff = people["author"], people["staff"]
-    leader = lambda name: make_user(username=name, roles=["leader"], verified=True)
+    leader = lambda name: make_leader(username=name)
     l1, l2, l3, l4, l5, l6 = (leader(f"leader{i}") for i in range(1, 7))
-    make_user(username="unverified_leader", roles=["leader"])
-    make_user(username="suspended_leader", roles=["leader"], verified=True, suspended_at=datetime(2026, 1, 1))
+    make_leader(username="unverified_leader", verified=False)
+    make_leader(username="suspended_leader", suspended_at=datetime(2026, 1, 1))
     clock.set("2026-11-01 17:00")          # accepted Mon Nov 2 in Shanghai, due Nov 23
 
     def answered(who, when="2026-11-10 02:00"):

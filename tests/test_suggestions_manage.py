@@ -26,12 +26,12 @@ def post_urls(category_id, reason_id):
 
 
 @pytest.fixture
-def people(make_user, suggestion_lists):
+def people(make_admin, make_leader, make_member, make_staff, suggestion_lists):
     return {
-        "staff": make_user("sgm_staff", roles=["member", "staff"], display_name="受理员小王"),
-        "admin": make_user("sgm_admin", roles=["member", "admin"]),
-        "member": make_user("sgm_member", roles=["member"]),
-        "leader": make_user("sgm_leader", roles=["member", "leader"], verified=True, real_name="李领导"),
+        "staff": make_staff("sgm_staff", display_name="受理员小王"),
+        "admin": make_admin("sgm_admin"),
+        "member": make_member("sgm_member"),
+        "leader": make_leader("sgm_leader", real_name="李领导"),
     }
 
 

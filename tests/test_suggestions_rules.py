@@ -23,17 +23,13 @@ BODY = "建议简化科研经费报销流程，减少科研人员的事务性负
 ANSWER = "感谢您的建议，我们将认真研究并推动落实。"
 
 
-# Nobody logs in here: a one-round hash keeps the many users these tests create cheap.
-pytestmark = pytest.mark.usefixtures("cheap_passwords")
-
-
 @pytest.fixture
-def people(make_user):
+def people(make_leader, make_member, make_staff):
     return {
-        "author": make_user(username="author", roles=["member"]),
-        "other": make_user(username="other", roles=["member"]),
-        "staff": make_user(username="staff", roles=["staff"]),
-        "leader": make_user(username="leader", roles=["leader"], verified=True, real_name="王领导"),
+        "author": make_member(username="author"),
+        "other": make_member(username="other"),
+        "staff": make_staff(username="staff"),
+        "leader": make_leader(username="leader", real_name="王领导"),
     }
 
 
@@ -116,11 +112,12 @@ def test_support_refusals(db, people, build, make_user):
     assert [x.support_count for x in Suggestion.query] == [0] * Suggestion.query.count()
 
 
-def test_threshold_notifies_staff_once_and_forces_acceptance(app, db, monkeypatch, people, build, make_user):
+def test_threshold_notifies_staff_once_and_forces_acceptance(app, db, monkeypatch, people, build, make_user,
+                                                             make_admin, make_staff):
     monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 3)
-    staff2 = make_user(username="staff2", roles=["staff"])
-    admin = make_user(username="admin", roles=["admin"])
-    make_user(username="gone", roles=["staff"], suspended_at=datetime(2026, 1, 1))
+    staff2 = make_staff(username="staff2")
+    admin = make_admin(username="admin")
+    make_staff(username="gone", suspended_at=datetime(2026, 1, 1))
     s = build(state="submitted")
     signers = [make_user(username=f"signer{i}") for i in range(4)]
     services.support(signers[0], s)
@@ -344,7 +341,7 @@ def test_hide_and_unhide_suggestion(db, people, build):
     assert exc.value.code == "not_hidden"
 
 
-def test_hide_and_unhide_answer(db, people, build, make_user):
+def test_hide_and_unhide_answer(db, people, build, make_leader):
     staff, author, leader, other = people["staff"], people["author"], people["leader"], people["other"]
     assigned = build(state="assigned")
     with pytest.raises(Conflict) as exc:
@@ -366,7 +363,7 @@ def test_hide_and_unhide_answer(db, people, build, make_user):
     assert sorted((n.kind, n.user_id) for n in notes()[before:]) == \
         sorted([("suggestion.answer_hidden", author.id), ("suggestion.answer_hidden", leader.id)])
     assert all("答复含有个人隐私" in n.body for n in notes()[before:])
-    for viewer in (None, other, make_user(username="leader2", roles=["leader"], verified=True)):
+    for viewer in (None, other, make_leader(username="leader2")):
         assert services.answer_visible_to(s, viewer) is None
     for viewer in (author, leader, staff):
         assert services.answer_visible_to(s, viewer) is answer
@@ -506,12 +503,12 @@ def test_user_html_is_neutralised_in_title_body_answer_and_comment(app, people, 
             assert_neutralised(html)
 
 
-def test_the_leader_a_suggestion_is_addressed_or_assigned_to_cannot_cosign_it(make_suggestion, make_user):
+def test_the_leader_a_suggestion_is_addressed_or_assigned_to_cannot_cosign_it(make_suggestion, make_user, make_leader):
     from webapp.core.errors import Conflict
     from webapp.suggestions import services
 
-    addressee = make_user(username="addressed_leader", roles=["leader"], verified=True)
-    other = make_user(username="other_leader", roles=["leader"], verified=True)
+    addressee = make_leader(username="addressed_leader")
+    other = make_leader(username="other_leader")
     s = make_suggestion(state="submitted", addressee=addressee)
     for leader in (addressee,):
         with pytest.raises(Conflict) as exc:

@@ -19,18 +19,15 @@ ANSWER = "感谢您的建议，我们将认真研究并推动落实。"
 
 # --- helpers ------------------------------------------------------------------------------------
 
-# Nobody logs in here: a one-round hash keeps the many users these tests create cheap.
-pytestmark = pytest.mark.usefixtures("cheap_passwords")
-
 
 @pytest.fixture
-def people(make_user):
+def people(make_leader, make_member, make_staff):
     return {
-        "author": make_user(username="author", roles=["member"]),
-        "other": make_user(username="other", roles=["member"]),
-        "staff": make_user(username="staff", roles=["staff"]),
-        "leader_a": make_user(username="leader_a", roles=["leader"], verified=True, real_name="甲领导"),
-        "leader_b": make_user(username="leader_b", roles=["leader"], verified=True, real_name="乙领导"),
+        "author": make_member(username="author"),
+        "other": make_member(username="other"),
+        "staff": make_staff(username="staff"),
+        "leader_a": make_leader(username="leader_a", real_name="甲领导"),
+        "leader_b": make_leader(username="leader_b", real_name="乙领导"),
     }
 
 
@@ -192,8 +189,8 @@ def test_accept_can_name_another_leader_than_the_addressee(people, suggestion_li
     assert s.assigned_leader_id == people["leader_b"].id and s.addressee_id == people["leader_a"].id
 
 
-def test_accept_with_an_unverified_leader_named_is_refused(db, people, make_user, suggestion_lists, clock):
-    pretender = make_user(username="pretender", roles=["leader"], verified=False)
+def test_accept_with_an_unverified_leader_named_is_refused(db, people, make_leader, suggestion_lists, clock):
+    pretender = make_leader(username="pretender", verified=False)
     s = services.submit(people["author"], TITLE, BODY, category_id())
     db.session.commit()
     with pytest.raises(ValidationError) as exc:
@@ -268,8 +265,8 @@ def test_staff_close(people, make_suggestion, clock):
     assert log.notifications() == []
 
 
-def test_submit_validation_reports_every_field(people, suggestion_lists, make_user):
-    unverified = make_user(username="unverified", roles=["leader"])
+def test_submit_validation_reports_every_field(people, suggestion_lists, make_leader):
+    unverified = make_leader(username="unverified", verified=False)
     with pytest.raises(ValidationError) as exc:
         services.submit(people["author"], "短", "太短", 99999, unverified.id, "secret")
     assert set(exc.value.fields) == {"title", "body", "category_id", "addressee_id", "visibility"}
@@ -482,9 +479,9 @@ def test_another_verified_leader_cannot_answer(db, people, make_suggestion, visi
     assert db.session.get(Suggestion, s.id).state == "assigned" and LeaderAnswer.query.count() == 0
 
 
-def test_unverified_leader_can_be_neither_addressed_nor_assigned_nor_answer(db, people, make_user,
+def test_unverified_leader_can_be_neither_addressed_nor_assigned_nor_answer(db, people, make_leader,
                                                                              make_suggestion):
-    pretender = make_user(username="pretender", roles=["leader"], verified=False)
+    pretender = make_leader(username="pretender", verified=False)
     with pytest.raises(ValidationError) as exc:
         services.submit(people["author"], TITLE, BODY, category_id(), pretender.id)
     assert list(exc.value.fields) == ["addressee_id"]
@@ -501,11 +498,11 @@ def test_unverified_leader_can_be_neither_addressed_nor_assigned_nor_answer(db, 
     assert not services.can_answer(people["leader_a"], s)
 
 
-def test_suspended_or_non_leader_cannot_be_assigned(db, people, make_user, make_suggestion):
+def test_suspended_or_non_leader_cannot_be_assigned(db, people, make_leader, make_member, make_suggestion):
     from webapp.core.db import utcnow
 
-    suspended = make_user(username="suspended", roles=["leader"], verified=True, suspended_at=utcnow())
-    verified_member = make_user(username="vmember", roles=["member"], verified=True)
+    suspended = make_leader(username="suspended", suspended_at=utcnow())
+    verified_member = make_member(username="vmember", verified=True)
     s = make_suggestion(author=people["author"], staff=people["staff"], state="accepted")
     for target in (suspended.id, verified_member.id, 99999, "abc", None):
         with pytest.raises(ValidationError):
@@ -580,12 +577,12 @@ def visible_ids(viewer, **filters):
     return {s.id for s in services.list_suggestions(viewer, **filters)}
 
 
-def test_private_suggestion_is_seen_only_by_its_parties(db, people, make_user, make_suggestion):
+def test_private_suggestion_is_seen_only_by_its_parties(db, people, make_admin, make_leader, make_suggestion):
     a, b = people["leader_a"], people["leader_b"]
     private = make_suggestion(author=people["author"], staff=people["staff"], addressee=a, state="submitted",
                               visibility="private", title="不公开的建议标题")
     public = make_suggestion(author=people["author"], staff=people["staff"], state="submitted")
-    admin = make_user(username="admin", roles=["admin"])
+    admin = make_admin(username="admin")
     for viewer in (people["author"], a, people["staff"], admin):
         assert services.get_suggestion(private.id, viewer) is private
         assert private.id in visible_ids(viewer)
@@ -600,7 +597,7 @@ def test_private_suggestion_is_seen_only_by_its_parties(db, people, make_user, m
     assert services.get_suggestion(private.id, b) is private and private.id in visible_ids(b)
     assert services.get_suggestion(private.id, a) is private
     # Reassigned to a third leader, B loses sight of it.
-    c = make_user(username="leader_c", roles=["leader"], verified=True)
+    c = make_leader(username="leader_c")
     services.assign(people["staff"], private, c.id)
     with pytest.raises(NotFound):
         services.get_suggestion(private.id, b)

@@ -153,10 +153,10 @@ def test_valid_id_number_is_stored_only_masked_and_hashed(app, client, post_form
     assert number not in page and number[6:14] not in page
 
 
-def test_reject_reason_and_approval_are_shown(client, post_form, member, make_user, db):
+def test_reject_reason_and_approval_are_shown(client, post_form, member, make_staff, db):
     from webapp.accounts import services
 
-    staff = make_user("staffer", roles=["staff"])
+    staff = make_staff("staffer")
     apply(client, post_form, application())
     [first] = requests_of(member)
     services.reject_verification(staff, first, "证明材料不清晰，请上传加盖公章的任职文件")
@@ -173,7 +173,7 @@ def test_reject_reason_and_approval_are_shown(client, post_form, member, make_us
     assert "实名认证 · 张伟 · 主席" in html(client.get("/u/zhang"))
 
 
-def test_proof_download_permissions(client, post_form, member, make_user, make_client, login):
+def test_proof_download_permissions(client, post_form, member, make_user, make_client, login, make_staff):
     apply(client, post_form, application())
     [req] = requests_of(member)
     proof_url = f"{URL}/{req.id}/proof"
@@ -186,7 +186,7 @@ def test_proof_download_permissions(client, post_form, member, make_user, make_c
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in resp.headers["Cache-Control"]
 
-    make_user("staffer", roles=["staff"])
+    make_staff("staffer")
     make_user("other")
     staff_client, other_client = make_client(), make_client()
     login(staff_client, "staffer")

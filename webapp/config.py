@@ -58,6 +58,9 @@ def load_config():
         "LOGIN_FAIL_LIMIT_ACCOUNT": _int("LOGIN_FAIL_LIMIT_ACCOUNT", 10),
         "LOGIN_FAIL_LIMIT_IP": _int("LOGIN_FAIL_LIMIT_IP", 30),
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 2 * 3600),
+        # Werkzeug's password hash method: its default, scrypt (a memory-hard KDF), in
+        # production; the tests use a cheap one ("pbkdf2:sha256:1") so creating users is fast.
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "API_MAX_PER_PAGE": _int("API_MAX_PER_PAGE", 100),
         "API_TOKEN_MAX_AGE_DAYS": _int("API_TOKEN_MAX_AGE_DAYS", 180),
         "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),

@@ -1,5 +1,5 @@
 """Users, their roles, API tokens and real-name verification requests."""
-from flask import url_for
+from flask import current_app, url_for
 from flask_login import AnonymousUserMixin, UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -86,8 +86,8 @@ class User(UserMixin, db.Model):
         return self.suspended_at is not None
 
     def set_password(self, password):
-        # Werkzeug's default is scrypt, a memory-hard KDF.
-        self.password_hash = generate_password_hash(password)
+        # PASSWORD_HASH_METHOD: Werkzeug's default, scrypt (a memory-hard KDF), unless configured.
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)

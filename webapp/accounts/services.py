@@ -211,13 +211,15 @@ def authenticate(login, password, ip=None):
     return user
 
 
-_DUMMY_HASH = []
+_DUMMY_HASH = {}
 
 
 def _dummy_password_hash():
-    if not _DUMMY_HASH:
-        _DUMMY_HASH.append(generate_password_hash(secrets.token_hex(16)))
-    return _DUMMY_HASH[0]
+    # Made with the configured method, so checking it costs what checking a real one does.
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _DUMMY_HASH[method]
 
 
 def change_password(user, current_password, new_password):
