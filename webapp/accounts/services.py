@@ -15,6 +15,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.accounts import rules
 from webapp.accounts.models import (
     AccountAction, ApiToken, Role, User, UserRole, VerificationRequest, VerificationState,
 )
@@ -25,7 +26,7 @@ from webapp.core.errors import (
 )
 from webapp.core.mail import send_mail
 from webapp.core.urls import path_for
-from webapp.core.permissions import require_login, require_role, require_staff
+from webapp.core.permissions import guard, require_login, require_staff
 from webapp.extensions import db
 from webapp.notifications.services import notify
 
@@ -346,7 +347,7 @@ def set_avatar(user, stream):
 # ---------------------------------------------------------------- roles and suspension
 
 def grant_role(actor, user, role):
-    require_role(actor, Role.admin)
+    guard(rules.why_not_grant_role(actor, user))
     role = Role(str(role))
     if user.has_role(role):
         return False
@@ -358,10 +359,8 @@ def grant_role(actor, user, role):
 
 
 def revoke_role(actor, user, role):
-    require_role(actor, Role.admin)
     role = Role(str(role))
-    if role == Role.admin and user.id == actor.id:
-        raise Conflict("不能撤销自己的管理员角色")
+    guard(rules.why_not_revoke_role(actor, user, role))
     grant = next((g for g in user.role_grants if g.role == role.value), None)
     if grant is None:
         return False
@@ -376,10 +375,7 @@ def suspend_user(actor, user, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(fields={"reason": "请填写停用原因"})
-    if user.id == actor.id:
-        raise Conflict("不能停用自己的账号")
-    if user.is_admin and not actor.is_admin:
-        raise PermissionDenied("只有管理员可以停用管理员账号")
+    guard(rules.why_not_suspend(actor, user))
     user.suspended_at = utcnow()
     user.suspended_reason = reason
     user.session_version += 1  # ends existing sessions
@@ -390,11 +386,7 @@ def suspend_user(actor, user, reason):
 
 
 def unsuspend_user(actor, user):
-    require_staff(actor, message=None)
-    if user.is_admin and not actor.is_admin:
-        raise PermissionDenied("只有管理员可以恢复管理员账号")
-    if not user.is_suspended:
-        raise Conflict("该账号未被停用")
+    guard(rules.why_not_unsuspend(actor, user))
     user.suspended_at = None
     user.suspended_reason = None
     audit.record(actor, AccountAction.unsuspend, "user", user.id, f"恢复 {user.username}")
@@ -566,9 +558,7 @@ def account_counts():
 
 
 def approve_verification(actor, req, note=""):
-    require_staff(actor, message=None)
-    if req.state != VerificationState.pending.value:
-        raise Conflict("该申请已处理")
+    guard(rules.why_not_decide_verification(actor, req))
     req.state = VerificationState.approved.value
     req.decided_at = utcnow()
     req.decided_by_id = actor.id
@@ -585,9 +575,7 @@ def approve_verification(actor, req, note=""):
 
 
 def reject_verification(actor, req, reason):
-    require_staff(actor, message=None)
-    if req.state != VerificationState.pending.value:
-        raise Conflict("该申请已处理")
+    guard(rules.why_not_decide_verification(actor, req))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(fields={"reason": "请填写不通过的原因"})

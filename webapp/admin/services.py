@@ -6,13 +6,14 @@ pages and the API refuse members in the same place.
 """
 from sqlalchemy import and_, or_
 
+from webapp.accounts import rules
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Role, VerificationState
 from webapp.core import audit
 from webapp.core.audit import query_log
 from webapp.core.errors import NotFound, ValidationError
 from webapp.core.models import AuditLog
-from webapp.core.permissions import require_role, require_staff
+from webapp.core.permissions import guard, require_staff
 from webapp.extensions import db
 
 USER_STATES = {"suspended": "已停用", "verified": "已实名认证"}
@@ -54,12 +55,12 @@ def get_user(actor, user_id):
 
 
 def grant_role(actor, user, role):
-    require_role(actor, Role.admin)
+    guard(rules.why_not_grant_role(actor, user))
     return accounts.grant_role(actor, user, parse_role(role))
 
 
 def revoke_role(actor, user, role):
-    require_role(actor, Role.admin)
+    guard(rules.why_not_grant_role(actor, user))  # only administrators change roles
     return accounts.revoke_role(actor, user, parse_role(role))
 
 

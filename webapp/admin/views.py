@@ -7,6 +7,7 @@ the services check again, and role grants are refused to anyone but an administr
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from webapp.accounts import rules
 from webapp.accounts import services as accounts
 from webapp.accounts.models import Role, VerificationState
 from webapp.admin import services
@@ -16,7 +17,7 @@ from webapp.admin.forms import (
 from webapp.core.errors import Conflict, PermissionDenied, ServiceError, ValidationError
 from webapp.core.forms import flash_service_error, show_service_error
 from webapp.core.pagination import paginate, parse_page_args
-from webapp.core.permissions import staff_required
+from webapp.core.permissions import guard, staff_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -76,8 +77,18 @@ def _render_user(user, suspend_form=None, grant_form=None, status=200):
         audit_entries=services.audit_about_user(current_user, user),
         suspend_form=suspend_form or SuspendForm(formdata=None),
         grant_form=grant_form or GrantRoleForm(formdata=None),
-        grantable=[r for r in Role if not user.has_role(r)],
+        grantable=[r for r in Role if not user.has_role(r)], can=_user_permissions(user),
     ), status
+
+
+def _user_permissions(user):
+    """Which staff actions the page offers on `user`: the accounts rules."""
+    return {
+        "grant_role": rules.can_grant_role(current_user, user),
+        "revoke_role": {role.value: rules.can_revoke_role(current_user, user, role) for role in user.roles},
+        "suspend": not user.is_suspended and rules.can_suspend(current_user, user),
+        "unsuspend": rules.can_unsuspend(current_user, user),
+    }
 
 
 @bp.route("/users/<int:user_id>")
@@ -88,8 +99,7 @@ def user(user_id):
 @bp.route("/users/<int:user_id>/roles", methods=["POST"])
 def grant_role(user_id):
     user = services.get_user(current_user, user_id)
-    if not current_user.is_admin:
-        raise PermissionDenied("只有管理员可以授予角色")
+    guard(rules.why_not_grant_role(current_user, user))
     form = GrantRoleForm()
     if not form.validate_on_submit():
         return _render_user(user, grant_form=form, status=422)
