@@ -9,6 +9,10 @@ from webapp.core.urls import path_for
 from webapp.extensions import db
 
 
+# The longest reason or note staff give with a decision (suspension, verification).
+REASON_MAX = 1000
+
+
 class Role(TitledEnum):
     member = ("member", "会员")
     leader = ("leader", "领导")

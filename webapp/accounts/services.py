@@ -17,7 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.accounts import rules
 from webapp.accounts.models import (
-    AccountAction, ApiToken, Role, User, UserRole, VerificationRequest, VerificationState,
+    REASON_MAX, AccountAction, ApiToken, Role, User, UserRole, VerificationRequest, VerificationState,
 )
 from webapp.core import audit, idnumber, ratelimit, uploads
 from webapp.core.db import after_commit, after_rollback, get_by_id, utcnow
@@ -132,9 +132,23 @@ def get_user_by_username(username):
 
 # ---------------------------------------------------------------- registration / login
 
-def registration_problems(username, email, password, display_name):
+def confirmation_problem(password, confirm, label="确认密码"):
+    """A repeated password that is missing or differs (None: the caller did not ask for one)."""
+    if confirm is None:
+        return None
+    if not confirm:
+        return f"请填写{label}"
+    if confirm != password:
+        return "两次输入的密码不一致"
+    return None
+
+
+def registration_problems(username, email, password, display_name, password_confirm=None):
     """Check a registration without writing: (cleaned values, {field: message})."""
     errors = {}
+    err = confirmation_problem(password, password_confirm)
+    if err:
+        errors["password_confirm"] = err
     username, err = validate_username(username)
     if err:
         errors["username"] = err
@@ -156,8 +170,10 @@ def registration_problems(username, email, password, display_name):
     return (username, email, display_name), errors
 
 
-def register_user(username, email, password, display_name, roles=(Role.member,)):
-    (username, email, display_name), errors = registration_problems(username, email, password, display_name)
+def register_user(username, email, password, display_name, roles=(Role.member,), password_confirm=None):
+    """Register an account; `password_confirm`, when given, must repeat the password."""
+    (username, email, display_name), errors = registration_problems(username, email, password, display_name,
+                                                                    password_confirm)
     if errors:
         raise ValidationError("注册信息有误", fields=errors)
     user = User(username=username, email=email, display_name=display_name, discipline_tags=[])
@@ -186,6 +202,10 @@ def authenticate(login, password, ip=None):
     Raises RateLimited while throttled, ValidationError on bad credentials or a
     suspended account. Returns the user on success.
     """
+    missing = {field: message for field, value, message in (("username", login, "请填写用户名或邮箱"),
+                                                             ("password", password, "请填写密码")) if not value}
+    if missing:
+        raise ValidationError("请填写用户名和密码", fields=missing)
     cfg = current_app.config
     window = cfg["LOGIN_FAIL_WINDOW"]
     user = find_user(login)
@@ -223,7 +243,15 @@ def _dummy_password_hash():
     return _DUMMY_HASH[method]
 
 
-def change_password(user, current_password, new_password):
+def change_password(user, current_password, new_password, new_password_confirm=None):
+    """Change the password (`new_password_confirm`, when given, must repeat it); ends the other sessions."""
+    errors = {field: f"请填写{label}" for field, value, label in (
+        ("current_password", current_password, "当前密码"), ("new_password", new_password, "新密码")) if not value}
+    err = confirmation_problem(new_password, new_password_confirm, "确认新密码")
+    if err:
+        errors["new_password_confirm"] = err
+    if errors:
+        raise ValidationError(fields=errors)
     if not user.check_password(current_password or ""):
         raise ValidationError(fields={"current_password": "当前密码不正确"})
     err = password_problem(new_password, user.username)
@@ -257,6 +285,8 @@ def request_password_reset(email, reset_url_for):
     Answers the same either way, so the form does not reveal who is registered.
     `reset_url_for(token)` builds the absolute link.
     """
+    if not (email or "").strip():
+        raise ValidationError(fields={"email": "请填写电子邮箱"})
     email, err = normalize_email(email)
     if err:
         raise ValidationError(fields={"email": err})
@@ -290,8 +320,14 @@ def user_for_reset_token(token):
     return user
 
 
-def reset_password(token, new_password):
+def reset_password(token, new_password, password_confirm=None):
     user = user_for_reset_token(token)
+    errors = {} if new_password else {"password": "请填写新密码"}
+    err = confirmation_problem(new_password, password_confirm, "确认新密码")
+    if err:
+        errors["password_confirm"] = err
+    if errors:
+        raise ValidationError(fields=errors)
     err = password_problem(new_password, user.username)
     if err:
         raise ValidationError(fields={"password": err})
@@ -334,6 +370,8 @@ def update_profile(user, display_name, institution="", discipline_tags=(), bio="
 
 def set_avatar(user, stream):
     """Validate and store a new avatar; the old files are removed after the commit."""
+    if stream is None:
+        raise ValidationError("请选择一张图片", fields={"avatar": "请选择一张图片"})
     old = user.avatar_key
     user.avatar_key = uploads.save_avatar(stream)
     new = user.avatar_key
@@ -375,6 +413,8 @@ def suspend_user(actor, user, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(fields={"reason": "请填写停用原因"})
+    if len(reason) > REASON_MAX:
+        raise ValidationError(fields={"reason": f"停用原因不能超过 {REASON_MAX} 个字"})
     guard(rules.why_not_suspend(actor, user))
     user.suspended_at = utcnow()
     user.suspended_reason = reason
@@ -559,17 +599,21 @@ def account_counts():
 
 def approve_verification(actor, req, note=""):
     guard(rules.why_not_decide_verification(actor, req))
+    note = (note or "").strip()
+    if len(note) > REASON_MAX:
+        raise ValidationError(fields={"note": f"备注不能超过 {REASON_MAX} 个字"})
     req.state = VerificationState.approved.value
     req.decided_at = utcnow()
     req.decided_by_id = actor.id
-    req.decision_reason = (note or "").strip() or None
+    req.decision_reason = note or None
     user = req.user
     user.verified_at = req.decided_at
     user.real_name, user.organisation, user.position = req.real_name, req.organisation, req.position
     audit.record(actor, AccountAction.approve_verification, "verification_request", req.id,
                  f"通过 {user.username} 的实名认证（{req.real_name}，{req.position}）", reason=req.decision_reason)
     notify(user, "verification.approved", "您的实名认证已通过",
-           body=f"认证信息：{req.real_name}，{req.organisation} {req.position}", link=path_for("accounts.verification"), actor=actor)
+           body=f"认证信息：{req.real_name}，{req.organisation} {req.position}",
+           link=path_for("accounts.verification"), actor=actor)
     db.session.flush()
     return req
 
@@ -579,6 +623,8 @@ def reject_verification(actor, req, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(fields={"reason": "请填写不通过的原因"})
+    if len(reason) > REASON_MAX:
+        raise ValidationError(fields={"reason": f"原因不能超过 {REASON_MAX} 个字"})
     req.state = VerificationState.rejected.value
     req.decided_at = utcnow()
     req.decided_by_id = actor.id

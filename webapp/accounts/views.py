@@ -14,7 +14,7 @@ from webapp.accounts.forms import (
 )
 from webapp.core import uploads
 from webapp.core.errors import RateLimited, ServiceError, ValidationError
-from webapp.core.forms import show_service_error
+from webapp.core.forms import show_service_error, uploaded
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -56,20 +56,13 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register_user(form.username.data, form.email.data, form.password.data,
-                                          form.display_name.data)
+                                          form.display_name.data, password_confirm=form.password_confirm.data or "")
         except ServiceError as exc:
             status = show_service_error(form, exc)
         else:
             login_user(user)
             flash(f"注册成功，欢迎加入科技工作者之家，{user.display_name}！", "success")
             return redirect(user.url)
-    elif form.is_submitted() and not form.csrf_token.errors:
-        # Show every problem at once, not only the ones the form itself checks.
-        _, problems = services.registration_problems(form.username.data, form.email.data, form.password.data,
-                                                     form.display_name.data)
-        for name, message in problems.items():
-            if not form[name].errors:
-                form[name].errors = [*form[name].errors, message]
     return render_template("accounts/register.html", form=form), status
 
 
@@ -117,7 +110,8 @@ def change_password():
     if form.validate_on_submit():
         remembered = login_remembered()
         try:
-            user = services.change_password(me(), form.current_password.data, form.new_password.data)
+            user = services.change_password(me(), form.current_password.data, form.new_password.data,
+                                            form.new_password_confirm.data or "")
         except ServiceError as exc:
             status = show_service_error(form, exc)
         else:
@@ -162,7 +156,7 @@ def reset_password(token):
     status = form_status(form)
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            services.reset_password(token, form.password.data, form.password_confirm.data or "")
         except ServiceError as exc:
             status = show_service_error(form, exc)
         else:
@@ -211,7 +205,7 @@ def upload_avatar():
     status = 422
     if form.validate_on_submit():
         try:
-            services.set_avatar(me(), form.avatar.data.stream)
+            services.set_avatar(me(), uploaded(form.avatar))
         except ServiceError as exc:
             status = show_service_error(form, exc, default_field="avatar")
         else:
@@ -239,7 +233,7 @@ def verification():
     if form.validate_on_submit():
         try:
             services.apply_for_verification(me(), form.real_name.data, form.organisation.data,
-                                            form.position.data, form.proof.data.stream, form.id_number.data)
+                                            form.position.data, uploaded(form.proof), form.id_number.data)
         except ServiceError as exc:
             status = show_service_error(form, exc)
         else:

@@ -1,9 +1,14 @@
-"""Forms of the staff pages. The services validate again; these give the page its errors."""
+"""Forms of the staff pages: they render the fields and carry the CSRF token.
+
+The services check what was sent (required reasons, their length, known roles); the views
+put their errors under these fields. The two GET filters have no CSRF and drop a value they
+do not know (a search filter, not an action).
+"""
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
-from webapp.accounts.models import Role
+from webapp.accounts.models import REASON_MAX, Role
 from webapp.admin.services import USER_STATES
 
 
@@ -30,16 +35,17 @@ class AuditFilterForm(FlaskForm):
 
 
 class GrantRoleForm(FlaskForm):
-    role = SelectField("角色", choices=select_choices(Role.choices()), validators=[DataRequired(message="请选择角色")])
+    role = SelectField("角色", choices=select_choices(Role.choices()), validate_choice=False,
+                       render_kw={"required": True})
 
 
 class SuspendForm(FlaskForm):
-    reason = TextAreaField("停用原因", validators=[DataRequired(message="请填写停用原因"), Length(max=1000)])
+    reason = TextAreaField("停用原因", render_kw={"required": True, "maxlength": REASON_MAX})
 
 
 class ApproveForm(FlaskForm):
-    note = TextAreaField("备注（可选）", validators=[Optional(), Length(max=1000)])
+    note = TextAreaField("备注（可选）", render_kw={"maxlength": REASON_MAX})
 
 
 class RejectForm(FlaskForm):
-    reason = TextAreaField("不通过的原因", validators=[DataRequired(message="请填写不通过的原因"), Length(max=1000)])
+    reason = TextAreaField("不通过的原因", render_kw={"required": True, "maxlength": REASON_MAX})

@@ -44,3 +44,9 @@ def flash_service_error(exc, category="error"):
     abandon()
     flash(exc.message, category)
     return exc.status
+
+
+def uploaded(field):
+    """The stream of a file field's upload, or None when no file was chosen."""
+    data = field.data
+    return data.stream if data is not None and getattr(data, "filename", None) else None

@@ -92,8 +92,9 @@ LISTS = {
 
 def _apply_errors(form, exc, managed):
     """The service's problems under this form's fields (its label field is `name` here)."""
-    # "已有同名分类" reads better under the field than the short API message "已存在".
-    fields = {("name" if name == managed.label_attr else name): (exc.message if message == "已存在" else message)
+    # Under the field, "已有同名分类" and "请填写名称" read better than the short "已存在" and "必填".
+    wording = {"已存在": exc.message, "必填": "请填写名称"}
+    fields = {("name" if name == managed.label_attr else name): wording.get(message, message)
               for name, message in (exc.fields or {}).items()}
     show_service_error(form, exc, fields=fields, flash_unplaced=True)
 
@@ -115,7 +116,7 @@ def _list_page(key):
     if not form.validate_on_submit():
         return _render_list(managed, add_form=form, status=422)
     try:
-        item = managed.save(current_user, form.name.data, position=form.position_value)
+        item = managed.save(current_user, form.name.data, position=form.position.data)
     except PermissionDenied:
         raise
     except ServiceError as exc:
@@ -132,7 +133,7 @@ def _save_item(key, item_id):
     if not form.validate_on_submit():
         return _render_list(managed, failed_id=item.id, failed_form=form, status=422)
     try:
-        managed.save(current_user, form.name.data, item_id=item.id, position=form.position_value)
+        managed.save(current_user, form.name.data, item_id=item.id, position=form.position.data)
     except PermissionDenied:
         raise
     except ServiceError as exc:

@@ -1,4 +1,6 @@
 """The lists staff manage: suggestion categories and standard reasons for not accepting."""
+import re
+
 from sqlalchemy import func
 
 from webapp.core import audit
@@ -38,15 +40,31 @@ def screening_reasons(include_inactive=False):
     return q.order_by(ScreeningReason.position, ScreeningReason.id).all()
 
 
+def _position(value):
+    """A list position: an int, a string of at most 4 digits, or None/"" for "at the end"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 9999:
+        return value, None
+    if isinstance(value, str) and re.fullmatch(r"\d{1,4}", value.strip()):
+        return int(value.strip()), None
+    return None, "顺序应为 0–9999 的整数"
+
+
 def _managed_item(model, label_attr, action, actor, item_id, label, active, position, what):
     require_staff(actor)
     label = (label or "").strip()
     column = getattr(model, label_attr)
     limit = column.type.length
+    position, position_problem = _position(position)
+    problems = {"position": position_problem} if position_problem else {}
     if not label:
-        raise ValidationError(f"请填写{what}名称", fields={label_attr: "必填"})
+        raise ValidationError(f"请填写{what}名称", fields={label_attr: "必填", **problems})
     if len(label) > limit:
-        raise ValidationError(f"{what}名称不能超过 {limit} 个字", fields={label_attr: f"不能超过 {limit} 个字"})
+        raise ValidationError(f"{what}名称不能超过 {limit} 个字",
+                              fields={label_attr: f"不能超过 {limit} 个字", **problems})
+    if problems:
+        raise ValidationError(position_problem, fields=problems)
     if item_id is None:
         # Added to the session only once named: an unnamed row autoflushed by the
         # queries below would violate NOT NULL.
@@ -65,7 +83,7 @@ def _managed_item(model, label_attr, action, actor, item_id, label, active, posi
     if active is not None:
         item.active = bool(active)
     if position is not None:
-        item.position = int(position)
+        item.position = position
     db.session.add(item)
     db.session.flush()
     audit.record(actor, action, model.__tablename__, item.id,
