@@ -5,7 +5,6 @@ import os
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-
 from werkzeug.routing import IntegerConverter
 
 from webapp.config import BASE_DIR, check_production, load_config
@@ -105,6 +104,7 @@ def _register_blueprints(app):
     from webapp.accounts.views import bp as accounts_bp
     from webapp.admin.views import bp as admin_bp
     from webapp.api import bp as api_bp
+    from webapp.api.routes import register_capability_apis
     from webapp.main import bp as main_bp
     from webapp.notifications.views import bp as notifications_bp
     from webapp.suggestions.leaders import bp as leaders_bp
@@ -121,6 +121,7 @@ def _register_blueprints(app):
     # The API authenticates by bearer token only (never the session cookie),
     # so it is exempt from CSRF.
     csrf.exempt(api_bp)
+    register_capability_apis()
     app.register_blueprint(api_bp)
 
 

@@ -9,35 +9,74 @@ Conventions every capability follows:
 - errors are `{"error": {"code", "message", "fields"}}` with the right 4xx status;
 - rendered user markup is in `*_html` fields, already sanitised.
 
-Each capability defines its routes in its own `api.py` with `@api_route`, which also
-describes them in the OpenAPI document.
+Each capability declares its routes in its own `api.py` with `@api_route` and its request
+and response schemas in `schemas.py`; importing the api module registers the routes. One
+declaration gives the parsing, the response and the OpenAPI document. This package
+imports no capability.
 """
-from flask import Blueprint
+from functools import wraps
 
+from flask import Blueprint
+from flask import request as current_request
+from flask_login import current_user
+from marshmallow.experimental.context import Context
+
+from webapp.api.auth import load_bearer_user, require_token
 from webapp.api.openapi import registry
+from webapp.api.parsing import parse
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.before_request(load_bearer_user)
 
 
-@bp.before_request
-def _authenticate():
-    from webapp.api.auth import load_bearer_user
+def api_route(rule, methods=("GET",), *, auth=False, request=None, multipart=None, optional_body=False, query=None,
+              responses=None, context=None, endpoint=None, **doc):
+    """Route `rule` on the API blueprint, describe it in the OpenAPI document, and around
+    the view: check the bearer token (`auth`), read the body (`request`, a `RequestSchema`;
+    `multipart`, one for a multipart body; `optional_body`: an empty body is {}) and the
+    query string (`query`), and pass their values to the view as keyword arguments next to
+    the path's; then dump what the view returns with `responses[status]`, for the viewer
+    (and `context`).
 
-    load_bearer_user()
-
-
-def api_route(rule, methods=("GET",), **doc):
-    """Register an API route on the blueprint and describe it in OpenAPI."""
+    A view returns an object, or (object, status) when it can answer with another status
+    than the first in `responses`; a status whose schema is None has no body.
+    Further OpenAPI keywords: summary, description, tags, errors (extra 4xx statuses).
+    """
+    responses = responses or {200: None}
+    default_status = next(iter(responses))
 
     def decorator(fn):
+        @wraps(fn)
+        def view(**values):
+            if auth:
+                require_token()
+            if query is not None:
+                values.update(parse(query, "query"))
+            if multipart is not None and current_request.mimetype == "multipart/form-data":
+                values.update(parse(multipart, "multipart"))
+            elif request is not None:
+                values.update(parse(request, "optional_body" if optional_body else "body"))
+            result = fn(**values)
+            body, status = result if isinstance(result, tuple) else (result, default_status)
+            schema = responses[status]
+            if schema is None:
+                return "", status
+            if isinstance(schema, dict):  # a plain JSON schema: the view's dict as it is
+                return body, status
+            with Context({"viewer": current_user._get_current_object(), **(context or {})}):
+                return schema().dump(body), status
+
+        view.token_required = auth  # read by the test that the document's security matches
         for method in methods:
-            registry.add(rule, method, fn, **doc)
-        endpoint = doc.get("endpoint") or fn.__name__
-        bp.add_url_rule(rule, endpoint=endpoint, view_func=fn, methods=list(methods))
+            registry.add(rule, method, fn, endpoint=endpoint, auth=auth, request=request, multipart=multipart,
+                         query=query, responses=responses, **doc)
+        bp.add_url_rule(rule, endpoint=endpoint or fn.__name__, view_func=view, methods=list(methods))
         return fn
 
     return decorator
 
 
-# Importing the route modules registers their endpoints on `bp`.
-from webapp.api import routes  # noqa: E402,F401
+@api_route("/openapi.json", summary="The OpenAPI 3 document describing every API route", tags=["meta"],
+           responses={200: {"type": "object"}})
+def openapi_document():
+    return registry.document()
