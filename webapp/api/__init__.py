@@ -22,8 +22,10 @@ from flask_login import current_user
 from marshmallow.experimental.context import Context
 
 from webapp.api.auth import load_bearer_user, require_token
+from webapp.api.fields import storable
 from webapp.api.openapi import registry
 from webapp.api.parsing import parse
+from webapp.core.errors import NotFound
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(load_bearer_user)
@@ -48,6 +50,8 @@ def api_route(rule, methods=("GET",), *, auth=False, request=None, multipart=Non
     def decorator(fn):
         @wraps(fn)
         def view(**values):
+            if any(isinstance(value, str) and not storable(value) for value in values.values()):
+                raise NotFound()  # no row is named with a NUL (PostgreSQL refuses to compare one)
             if auth:
                 require_token()
             if query is not None:

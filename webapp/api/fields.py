@@ -40,18 +40,20 @@ class Text(_RequestField, fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        # NUL and lone surrogates are valid JSON but no database column takes them.
-        if "\x00" in value or _has_surrogates(value):
+        if not storable(value):
             raise self.make_error("unstorable")
         return value
 
 
-def _has_surrogates(value):
+def storable(text):
+    """False for NUL and lone surrogates: valid in JSON, but no database column takes them."""
+    if "\x00" in text:
+        return False
     try:
-        value.encode("utf-8")
+        text.encode("utf-8")
     except UnicodeEncodeError:
-        return True
-    return False
+        return False
+    return True
 
 
 class TextLength(validate.Length):
@@ -150,11 +152,13 @@ class Flag(_RequestField, fields.Boolean):
 class Upload(fields.Field):
     """A file of a multipart body; the view gets (stream, filename)."""
 
-    default_error_messages: ClassVar[dict] = {"invalid": "必须是文件"}
+    default_error_messages: ClassVar[dict] = {"invalid": "必须是文件", "unstorable": "文件名含有无法保存的字符"}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, FileStorage):
             raise self.make_error("invalid")
+        if not storable(value.filename):
+            raise self.make_error("unstorable")
         return value.stream, value.filename
 
     def openapi_properties(self):
