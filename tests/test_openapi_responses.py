@@ -130,8 +130,8 @@ def walk(call, people, h, make_suggestion, new_verification, suggestion_lists):
     call("DELETE", f"{API}/auth/tokens/{token['id']}", h["member"])
 
     # suggestions, from submission to rating
-    submission = {"title": "关于优化科研项目经费管理的建议", "body": "建议简化科研经费报销流程，减少科研人员的事务性负担。",
-                  "category_id": category.id}
+    submission = {"title": "关于优化科研项目经费管理的建议", "category_id": category.id,
+                  "body": "建议简化科研经费报销流程，减少科研人员的事务性负担。"}
     s = call("POST", f"{API}/suggestions", h["member"], json={**submission, "addressee_id": leader.id}).get_json()
     call("POST", f"{API}/suggestions", h["member"], json={**submission, "title": "短"})
     call("POST", f"{API}/suggestions", h["member"], content_type="multipart/form-data",
@@ -253,7 +253,8 @@ def test_every_operation_answers_as_its_document_says(app, client, make_user, ma
             continue
         assert resp.mimetype == "application/json", where
         check = validator_for(document, response["content"]["application/json"]["schema"])
-        problems += [f"{where}: {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in check.iter_errors(resp.get_json())]
+        problems += [f"{where}: {'/'.join(map(str, e.absolute_path))}: {e.message}"
+                     for e in check.iter_errors(resp.get_json())]
     assert problems == []
     documented = {(method, path) for path, ops in document["paths"].items() for method in ops}
     assert documented - answered == set(), "documented operations never answered with a 2xx in this walk"

@@ -1,10 +1,13 @@
 """A bounded property-based run of schemathesis against /api/v1/openapi.json, in-process
 (WSGI): for every operation a few generated requests (schemathesis adds its boundary and
 negative cases), each sent anonymously, as a member and as staff with bearer tokens.
-No response is a 5xx, and every response has a documented status, content type and body.
+No response is a 5xx, every response has a documented status, content type and body, and
+every error message is Chinese.
 
 About 3,500 requests in 10–20 s on SQLite; `max_examples` bounds the random phase.
 """
+import re
+
 import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -16,7 +19,22 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def errors_speak_chinese(ctx, response, case):
+    """Every error envelope's message and field messages are Chinese, never a library's English."""
+    if response.status_code < 400 or "json" not in response.headers.get("content-type", [""])[0]:
+        return None
+    error = response.json()["error"]
+    for text in [error["message"], *error["fields"].values()]:
+        if not CHINESE.search(text):
+            raise AssertionError(f"not Chinese: {text!r} in {error}")
+    return True
+
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          errors_speak_chinese]
 
 
 @pytest.fixture

@@ -1,13 +1,12 @@
 """The staff API's schemas: users with private fields, verification requests, the audit
 log, and their requests and filters."""
 from marshmallow import fields
-from marshmallow.experimental.context import Context
 
 from webapp.accounts.models import Role, VerificationState
 from webapp.accounts.schemas import UserSchema
 from webapp.admin import services
 from webapp.api.fields import Choice, Computed, Id, Text, UtcDateTime
-from webapp.api.schemas import PageArgs, RequestSchema, ResponseSchema
+from webapp.api.schemas import PageArgs, RequestSchema, ResponseSchema, dump_context
 
 ROLE_NAMES = [r.value for r in Role]
 VERIFICATION_STATES = [s.value for s in VerificationState]
@@ -44,7 +43,7 @@ class VerificationRequestSchema(ResponseSchema):
 
     def page_url(self, req):
         # The applicant's own page (GET /me/verification sets it) or the staff page.
-        return Context.get({}).get("verification_url") or f"/admin/verifications/{req.id}"
+        return dump_context().get("verification_url") or f"/admin/verifications/{req.id}"
 
     def title_of_state(self, req):
         return req.state_enum.title

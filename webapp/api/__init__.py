@@ -25,6 +25,7 @@ from webapp.api.auth import load_bearer_user, require_token
 from webapp.api.fields import storable
 from webapp.api.openapi import registry
 from webapp.api.parsing import parse
+from webapp.api.schemas import response_schema
 from webapp.core.errors import NotFound
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -50,10 +51,10 @@ def api_route(rule, methods=("GET",), *, auth=False, request=None, multipart=Non
     def decorator(fn):
         @wraps(fn)
         def view(**values):
-            if any(isinstance(value, str) and not storable(value) for value in values.values()):
-                raise NotFound()  # no row is named with a NUL (PostgreSQL refuses to compare one)
             if auth:
                 require_token()
+            if any(isinstance(value, str) and not storable(value) for value in values.values()):
+                raise NotFound()  # no row is named with a NUL (PostgreSQL refuses to compare one)
             if query is not None:
                 values.update(parse(query, "query"))
             if multipart is not None and current_request.mimetype == "multipart/form-data":
@@ -68,7 +69,7 @@ def api_route(rule, methods=("GET",), *, auth=False, request=None, multipart=Non
             if isinstance(schema, dict):  # a plain JSON schema: the view's dict as it is
                 return body, status
             with Context({"viewer": current_user._get_current_object(), **(context or {})}):
-                return schema().dump(body), status
+                return response_schema(schema).dump(body), status
 
         view.token_required = auth  # read by the test that the document's security matches
         for method in methods:

@@ -1,11 +1,11 @@
 """The API's error envelope: {"error": {"code", "message", "fields"}}."""
 from flask import jsonify
 
-from webapp.api.schemas import ErrorSchema
+from webapp.api.schemas import ErrorSchema, response_schema
 
 
 def error_response(status, code, message, fields=None, headers=None):
-    body = ErrorSchema().dump({"error": {"code": code, "message": message, "fields": fields or {}}})
+    body = response_schema(ErrorSchema).dump({"error": {"code": code, "message": message, "fields": fields or {}}})
     response = jsonify(body)
     response.status_code = status
     if headers:

@@ -28,6 +28,8 @@ def choices_text(values):
 class _RequestField:
     """A request field: absent or null when optional (the view's default applies)."""
 
+    default_error_messages: ClassVar[dict] = {"required": REQUIRED, "null": REQUIRED}
+
     def __init__(self, *args, **kwargs):
         if not kwargs.get("required"):
             kwargs.setdefault("allow_none", True)
@@ -35,8 +37,9 @@ class _RequestField:
 
 
 class Text(_RequestField, fields.String):
-    default_error_messages: ClassVar[dict] = {"required": REQUIRED, "null": REQUIRED, "invalid": "必须是字符串",
-                              "unstorable": "含有无法保存的字符"}
+    """A string a database column can hold."""
+
+    default_error_messages: ClassVar[dict] = {"invalid": "必须是字符串", "unstorable": "含有无法保存的字符"}
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
@@ -58,9 +61,6 @@ def storable(text):
 
 class TextLength(validate.Length):
     """Length of the text the services keep (stripped), with their messages."""
-
-    def __init__(self, min=None, max=None):
-        super().__init__(min=min, max=max)
 
     def __call__(self, value):
         length = len(value.strip())
@@ -90,7 +90,7 @@ class Id(_RequestField, fields.Integer):
     `zero_is_none`: 0 also means "none" (e.g. no addressee: the association).
     """
 
-    default_error_messages: ClassVar[dict] = {"required": REQUIRED, "null": REQUIRED, "invalid": "必须是整数"}
+    default_error_messages: ClassVar[dict] = {"invalid": "必须是整数"}
 
     def __init__(self, zero_is_none=False, **kwargs):
         self.zero_is_none = zero_is_none
@@ -125,7 +125,7 @@ def _as_list(validators):
 class Bool(_RequestField, fields.Boolean):
     """A JSON true or false; "yes", 1 and "true" are not booleans."""
 
-    default_error_messages: ClassVar[dict] = {"required": REQUIRED, "null": REQUIRED, "invalid": "必须是 true 或 false"}
+    default_error_messages: ClassVar[dict] = {"invalid": "必须是 true 或 false"}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, bool):
@@ -149,7 +149,7 @@ class Flag(_RequestField, fields.Boolean):
         raise self.make_error("invalid")
 
 
-class Upload(fields.Field):
+class Upload(_RequestField, fields.Field):
     """A file of a multipart body; the view gets (stream, filename)."""
 
     default_error_messages: ClassVar[dict] = {"invalid": "必须是文件", "unstorable": "文件名含有无法保存的字符"}

@@ -45,9 +45,10 @@ def component_name(schema):
 
 class Converter(OpenAPIConverter):
     """apispec's converter, with: required fields in declaration order (every field of a
-    response unless its Meta.required names fewer), responses closed to undeclared fields, nullable nested objects inlined with
-    `nullable: true` (in 3.0.3 `nullable` next to a bare `$ref` admits no null), and
-    `Computed` fields described by what they return."""
+    response unless its Meta.required names fewer); responses closed to undeclared fields;
+    nullable nested objects inlined with `nullable: true` (in 3.0.3 `nullable` next to a
+    bare `$ref` admits no null); `Computed` fields described by what they return; query
+    parameters never nullable."""
 
     def init_attribute_functions(self):
         super().init_attribute_functions()
@@ -101,7 +102,8 @@ class Converter(OpenAPIConverter):
 def computed2properties(self, field_obj, ret):
     if not isinstance(field_obj, Computed):
         return {}
-    return {**self.field2property(field_obj.returns), **{k: v for k, v in ret.items() if k == "description"}}
+    described = {"description": ret["description"]} if "description" in ret else {}
+    return {**self.field2property(field_obj.returns), **described}
 
 
 def field2extra(self, field_obj, ret):

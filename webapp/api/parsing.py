@@ -16,10 +16,12 @@ def malformed():
 
 
 class ApiParser(FlaskParser):
-    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict] = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "body": None, "optional_body": None,
-                                   "multipart": None}
-    __location_map__: ClassVar[dict] = {**FlaskParser.__location_map__, "body": "load_body", "optional_body": "load_optional_body",
-                        "multipart": "load_multipart"}
+    LOCATIONS: ClassVar[dict] = {"body": "load_body", "optional_body": "load_optional_body",
+                                 "multipart": "load_multipart"}
+    __location_map__: ClassVar[dict] = {**FlaskParser.__location_map__, **LOCATIONS}
+    # None: the schema's own `unknown` (EXCLUDE for every RequestSchema).
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict] = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+                                                   **dict.fromkeys(LOCATIONS)}
 
     def load_body(self, req, schema):
         if not req.is_json:

@@ -2,7 +2,9 @@
 envelope and the error envelope.
 
 A response is dumped inside a `Context` holding the viewer (`viewer()`), so a schema
-method can ask the services what that user may see or do.
+method can ask the services what that user may see or do. Response schemas are
+instantiated once and shared: what one dump works out belongs in `dump_context()`, never
+on the schema.
 """
 from functools import cache
 
@@ -51,15 +53,20 @@ class ResponseSchema(Schema):
     value), so the document marks them all required, unless `Meta.required` promises fewer."""
 
 
+def dump_context():
+    """The context of the response being dumped ({} outside one)."""
+    return Context.get({})
+
+
 def viewer():
     """The user the response is for (None outside a request)."""
-    return Context.get({}).get("viewer")
+    return dump_context().get("viewer")
 
 
-def dump(schema, obj, viewer=None, **context):
-    """`schema` (a class) dumped for `viewer`, as a view's response is."""
-    with Context({"viewer": viewer, **context}):
-        return schema().dump(obj)
+@cache
+def response_schema(schema):
+    """The one instance of a response schema class."""
+    return schema()
 
 
 @cache

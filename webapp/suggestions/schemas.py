@@ -24,7 +24,7 @@ from webapp.api.fields import (
     Upload,
     UtcDateTime,
 )
-from webapp.api.schemas import PageArgs, RequestSchema, ResponseSchema, viewer
+from webapp.api.schemas import PageArgs, RequestSchema, ResponseSchema, dump_context, viewer
 from webapp.suggestions import services
 from webapp.suggestions.models import ANSWERED_STATES, EventKind, Satisfaction, SuggestionState, Visibility
 
@@ -113,7 +113,8 @@ class SuggestionFollowUpSchema(ResponseSchema):
     question = fields.String()
     question_html = PlainHtml(attribute="question")
     asked_at = UtcDateTime()
-    answer = fields.String(allow_none=True, metadata={"description": "The leader's reply (Markdown), null while pending"})
+    answer = fields.String(allow_none=True,
+                           metadata={"description": "The leader's reply (Markdown), null while pending"})
     answer_html = Markdown(attribute="answer", allow_none=True)
     answered_at = UtcDateTime(allow_none=True)
 
@@ -246,7 +247,7 @@ class SuggestionSummarySchema(ResponseSchema):
     @pre_dump(pass_collection=True)
     def _viewer_cosigned(self, data, many, **kwargs):
         suggestions = data if many else [data]
-        self.cosigned = services.supported_ids(viewer(), [s.id for s in suggestions])
+        dump_context()["cosigned"] = services.supported_ids(viewer(), [s.id for s in suggestions])
         return data
 
     def page_path(self, suggestion):
@@ -259,7 +260,7 @@ class SuggestionSummarySchema(ResponseSchema):
         return suggestion.state in ANSWERED_STATES
 
     def supported_by_viewer(self, suggestion):
-        return suggestion.id in self.cosigned
+        return suggestion.id in dump_context().get("cosigned", ())
 
     def deadline_of(self, suggestion):
         return services.deadline(suggestion)
