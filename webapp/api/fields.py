@@ -195,7 +195,9 @@ class _Rendered(fields.String):
         super().__init__(dump_only=True, **kwargs)  # it reads the raw field's attribute
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else str(self.render(value))
+        if value is None:  # no text: null where the document says so, else empty
+            return None if self.allow_none else ""
+        return str(self.render(value))
 
 
 class Markdown(_Rendered):
