@@ -5,19 +5,23 @@ import os
 from flask import render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-
 from werkzeug.routing import IntegerConverter
 
-from webapp import accounts, admin, api, main, notifications, suggestions
 from webapp.config import BASE_DIR, check_production, load_config
 from webapp.core import demo
 from webapp.core.db import MAX_ID
 from webapp.core.uow import TransactionalFlask
 from webapp.extensions import csrf, db, login_manager, migrate, socketio
 
-# The capabilities, in the order their pages, API routes, CLI commands and demo content
-# are registered. A new capability is one package with an `init_app(app)`, added here.
-CAPABILITIES = (main, accounts, notifications, admin, suggestions)
+
+
+def capabilities():
+    """The capabilities, in the order their pages, API routes, CLI commands and demo content
+    are registered. A new capability is one package with an `init_app(app)`, added here.
+    (Imported here, not at the top, so `import webapp.api` or a model alone loads no capability.)"""
+    from webapp import accounts, admin, main, notifications, suggestions
+
+    return (main, accounts, notifications, admin, suggestions)
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -62,8 +66,10 @@ def create_app(config=None):
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     _init_extensions(app)
-    for capability in CAPABILITIES:
+    for capability in capabilities():
         capability.init_app(app)
+    from webapp import api
+
     api.init_app(app)
     demo.init_app(app)
     _register_error_handlers(app)

@@ -9,40 +9,87 @@ Conventions every capability follows:
 - errors are `{"error": {"code", "message", "fields"}}` with the right 4xx status;
 - rendered user markup is in `*_html` fields, already sanitised.
 
-Each capability defines its routes in its own `api.py` with `@api_route`, which also
-describes them in the OpenAPI document; its `init_app` imports that module. This package
+Each capability declares its routes in its own `api.py` with `@api_route` and its request
+and response schemas in `schemas.py`; its `init_app` imports the api module, which
+registers the routes. One declaration gives the parsing, the response and the OpenAPI
+document. This package
 imports no capability.
 """
-from flask import Blueprint
+from functools import wraps
 
+from flask import Blueprint
+from flask import request as current_request
+from flask_login import current_user
+from marshmallow.experimental.context import Context
+
+from webapp.api.auth import load_bearer_user, require_token
+from webapp.api.fields import storable
 from webapp.api.openapi import registry
+from webapp.api.parsing import parse
+from webapp.api.schemas import response_schema
+from webapp.core.errors import NotFound
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.before_request(load_bearer_user)
 
 
-@bp.before_request
-def _authenticate():
-    from webapp.api.auth import load_bearer_user
+def api_route(rule, methods=("GET",), *, auth=False, request=None, multipart=None, optional_body=False, query=None,
+              responses=None, context=None, endpoint=None, **doc):
+    """Route `rule` on the API blueprint, describe it in the OpenAPI document, and around
+    the view: check the bearer token (`auth`), read the body (`request`, a `RequestSchema`;
+    `multipart`, one for a multipart body; `optional_body`: an empty body is {}) and the
+    query string (`query`), and pass their values to the view as keyword arguments next to
+    the path's; then dump what the view returns with `responses[status]`, for the viewer
+    (and `context`).
 
-    load_bearer_user()
-
-
-def api_route(rule, methods=("GET",), **doc):
-    """Register an API route on the blueprint and describe it in OpenAPI."""
+    A view returns an object, or (object, status) when it can answer with another status
+    than the first in `responses`; a status whose schema is None has no body.
+    Further OpenAPI keywords: summary, description, tags, errors (extra 4xx statuses).
+    """
+    responses = responses or {200: None}
+    default_status = next(iter(responses))
 
     def decorator(fn):
+        @wraps(fn)
+        def view(**values):
+            if auth:
+                require_token()
+            if any(isinstance(value, str) and not storable(value) for value in values.values()):
+                raise NotFound()  # no row is named with a NUL (PostgreSQL refuses to compare one)
+            if query is not None:
+                values.update(parse(query, "query"))
+            if multipart is not None and current_request.mimetype == "multipart/form-data":
+                values.update(parse(multipart, "multipart"))
+            elif request is not None:
+                values.update(parse(request, "optional_body" if optional_body else "body"))
+            result = fn(**values)
+            body, status = result if isinstance(result, tuple) else (result, default_status)
+            schema = responses[status]
+            if schema is None:
+                return "", status
+            if isinstance(schema, dict):  # a plain JSON schema: the view's dict as it is
+                return body, status
+            with Context({"viewer": current_user._get_current_object(), **(context or {})}):
+                return response_schema(schema).dump(body), status
+
+        view.token_required = auth  # read by the test that the document's security matches
         for method in methods:
-            registry.add(rule, method, fn, **doc)
-        endpoint = doc.get("endpoint") or fn.__name__
-        bp.add_url_rule(rule, endpoint=endpoint, view_func=fn, methods=list(methods))
+            registry.add(rule, method, fn, endpoint=endpoint, auth=auth, request=request, multipart=multipart,
+                         query=query, responses=responses, **doc)
+        bp.add_url_rule(rule, endpoint=endpoint or fn.__name__, view_func=view, methods=list(methods))
         return fn
 
     return decorator
 
 
+@api_route("/openapi.json", summary="The OpenAPI 3 document describing every API route", tags=["meta"],
+           responses={200: {"type": "object"}})
+def openapi_document():
+    return registry.document()
+
+
 def init_app(app):
     """Register the API blueprint, after every capability's `init_app` added its routes."""
-    from webapp.api import meta  # noqa: F401  (the OpenAPI document's route)
     from webapp.extensions import csrf
 
     # The API authenticates by bearer token only (never the session cookie), so it is exempt from CSRF.

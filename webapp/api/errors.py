@@ -1,9 +1,12 @@
-"""The API's error envelope."""
+"""The API's error envelope: {"error": {"code", "message", "fields"}}."""
 from flask import jsonify
+
+from webapp.api.schemas import ErrorSchema, response_schema
 
 
 def error_response(status, code, message, fields=None, headers=None):
-    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    body = response_schema(ErrorSchema).dump({"error": {"code": code, "message": message, "fields": fields or {}}})
+    response = jsonify(body)
     response.status_code = status
     if headers:
         response.headers.update(headers)
