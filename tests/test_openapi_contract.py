@@ -246,15 +246,20 @@ def json_body_operations(document):
 
 @pytest.mark.parametrize("body", ['{"a":' * 1000, "[" * 100_000 + "]" * 100_000, '{"a": 1e999999}', "[]", "null",
                                   '{"n": ' + "9" * 5000 + "}"])
-def test_deep_or_odd_json_is_a_400_on_every_body_route(client, document, make_user, auth_headers, body):
-    headers = auth_headers(make_user("admin1", roles=["member", "staff", "admin"]))
+def test_deep_or_odd_json_is_a_400_on_every_body_route(client, document, make_user, make_suggestion, auth_headers,
+                                                       body):
+    # Real objects in the path: who may act on what comes first (a missing one is a 404), then the body.
+    admin = make_user("admin1", roles=["member", "staff", "admin"])
+    headers = auth_headers(admin)
+    suggestion = make_suggestion(state="submitted")
     checked = 0
     for method, path in json_body_operations(document):
-        url = path.replace("{suggestion_id}", "999999").replace("{user_id}", "999999").replace(
-            "{request_id}", "999999")
+        url = path.replace("{suggestion_id}", str(suggestion.id)).replace("{user_id}", str(admin.id))
         resp = client.open(url, method=method.upper(), data=body, content_type="application/json", headers=headers)
-        if body == '{"a": 1e999999}':  # an object (with an infinite number): parsed, then refused or not found
-            assert resp.status_code in (404, 422), (method, path, resp.status_code)
+        if "{request_id}" in path:  # no such verification request: not found before the body is read
+            assert_envelope(resp, 404, "not_found")
+        elif body == '{"a": 1e999999}':  # an object (with an infinite number): parsed, then refused
+            assert resp.status_code in (404, 409, 422), (method, path, resp.status_code)
         else:
             assert_envelope(resp, 400, "malformed_json")
         checked += 1
@@ -300,3 +305,24 @@ def test_no_view_repeats_token_required():
     for capability in CAPABILITIES:
         source = (Path(__file__).parent.parent / "webapp" / capability / "api.py").read_text()
         assert "token_required" not in source, capability
+
+
+def test_who_may_act_is_checked_before_the_body(client, make_user, make_staff, make_suggestion, auth_headers):
+    """A member sending a bad body to a staff route gets 403, and anyone naming a missing or
+    hidden suggestion 404 — never a 422 that tells them about the body first."""
+    member, staff = make_user(username="order_member"), make_staff(username="order_staff")
+    s = make_suggestion(state="submitted", visibility="private")
+    as_member, as_staff = auth_headers(member), auth_headers(staff)
+    for path in (f"/api/v1/suggestions/{s.id}/screen", f"/api/v1/suggestions/{s.id}/assign",
+                 f"/api/v1/suggestions/{s.id}/hide", f"/api/v1/admin/users/{member.id}/suspend",
+                 f"/api/v1/admin/users/{member.id}/roles"):
+        resp = client.post(path, json={"decision": 7, "leader_id": "x", "reason": 3, "role": 5}, headers=as_member)
+        assert resp.status_code == 403, path
+    assert client.post(f"/api/v1/admin/users/{member.id}/roles", json={"role": "nope"},
+                       headers=as_staff).status_code == 403  # staff, but granting roles is the admins'
+    for path in ("/api/v1/suggestions/999999/screen", "/api/v1/suggestions/999999/hide"):
+        assert client.post(path, json={"decision": 7}, headers=as_staff).status_code == 404, path
+    for path in (f"/api/v1/suggestions/{s.id}/follow-up", f"/api/v1/suggestions/{s.id}/rating"):
+        assert client.post(path, json={"question": 1, "value": 2}, headers=as_member).status_code == 404, path
+    assert client.post(f"/api/v1/suggestions/{s.id}/screen", json={"decision": 7},
+                       headers=as_staff).status_code == 422

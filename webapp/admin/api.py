@@ -7,6 +7,7 @@ the verification schema.
 """
 from flask_login import current_user
 
+from webapp.accounts import rules
 from webapp.accounts import services as accounts
 from webapp.admin import services
 from webapp.admin.schemas import (
@@ -23,6 +24,7 @@ from webapp.admin.schemas import (
 from webapp.api import api_route
 from webapp.api.schemas import page_of
 from webapp.core.pagination import Page, paginate
+from webapp.core.permissions import guard
 
 TAGS = ["admin"]
 STAFF = [403]
@@ -42,9 +44,22 @@ def admin_get_user(user_id):
     return services.get_user(current_user, user_id)
 
 
+def _staff_on_user(user_id):
+    """Staff only, on a user that exists: checked before the body (403, then 404, then 422)."""
+    return services.get_user(current_user, user_id)
+
+
+def _admin_on_user(user_id):
+    guard(rules.why_not_grant_role(current_user, _staff_on_user(user_id)))
+
+
+def _staff_on_request(request_id):
+    return services.get_verification(current_user, request_id)
+
+
 @api_route("/admin/users/<int:user_id>/roles", methods=["POST"], summary="Grant a role (admin)",
            description="201 when the role is granted, 200 when the user already had it.",
-           tags=TAGS, auth=True, request=RoleGrantSchema,
+           tags=TAGS, auth=True, before=_admin_on_user, request=RoleGrantSchema,
            responses={201: AdminUserSchema, 200: AdminUserSchema}, errors=STAFF)
 def admin_grant_role(user_id, role):
     user = services.get_user(current_user, user_id)
@@ -62,7 +77,7 @@ def admin_revoke_role(user_id, role):
 
 @api_route("/admin/users/<int:user_id>/suspend", methods=["POST"],
            summary="Suspend an account (staff): ends its sessions and revokes its tokens", tags=TAGS, auth=True,
-           request=ReasonSchema, responses={200: AdminUserSchema}, errors=[403, 409])
+           before=_staff_on_user, request=ReasonSchema, responses={200: AdminUserSchema}, errors=[403, 409])
 def admin_suspend_user(user_id, reason):
     user = services.get_user(current_user, user_id)
     accounts.suspend_user(current_user, user, reason)
@@ -95,7 +110,7 @@ def admin_get_verification(request_id):
 
 @api_route("/admin/verifications/<int:request_id>/approve", methods=["POST"],
            summary="Approve a pending request (staff); the applicant becomes verified and is notified",
-           tags=TAGS, auth=True, request=NoteSchema, optional_body=True, responses={200: VerificationRequestSchema},
+           tags=TAGS, auth=True, before=_staff_on_request, request=NoteSchema, optional_body=True, responses={200: VerificationRequestSchema},
            errors=[403, 409])
 def admin_approve_verification(request_id, note=None):
     req = services.get_verification(current_user, request_id)
@@ -105,7 +120,8 @@ def admin_approve_verification(request_id, note=None):
 
 @api_route("/admin/verifications/<int:request_id>/reject", methods=["POST"],
            summary="Reject a pending request with a reason (staff); the applicant is notified",
-           tags=TAGS, auth=True, request=ReasonSchema, responses={200: VerificationRequestSchema}, errors=[403, 409])
+           tags=TAGS, auth=True, before=_staff_on_request, request=ReasonSchema,
+           responses={200: VerificationRequestSchema}, errors=[403, 409])
 def admin_reject_verification(request_id, reason):
     req = services.get_verification(current_user, request_id)
     accounts.reject_verification(current_user, req, reason)

@@ -33,10 +33,11 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 bp.before_request(load_bearer_user)
 
 
-def api_route(rule, methods=("GET",), *, auth=False, request=None, multipart=None, optional_body=False, query=None,
-              responses=None, context=None, endpoint=None, **doc):
+def api_route(rule, methods=("GET",), *, auth=False, before=None, request=None, multipart=None, optional_body=False,
+              query=None, responses=None, context=None, endpoint=None, **doc):
     """Route `rule` on the API blueprint, describe it in the OpenAPI document, and around
-    the view: check the bearer token (`auth`), read the body (`request`, a `RequestSchema`;
+    the view: check the bearer token (`auth`), run `before(**path_values)` (who may act on
+    what the path names: a 403 or 404 comes before any complaint about the body), read the body (`request`, a `RequestSchema`;
     `multipart`, one for a multipart body; `optional_body`: an empty body is {}) and the
     query string (`query`), and pass their values to the view as keyword arguments next to
     the path's; then dump what the view returns with `responses[status]`, for the viewer
@@ -56,6 +57,8 @@ def api_route(rule, methods=("GET",), *, auth=False, request=None, multipart=Non
                 require_token()
             if any(isinstance(value, str) and not storable(value) for value in values.values()):
                 raise NotFound()  # no row is named with a NUL (PostgreSQL refuses to compare one)
+            if before is not None:
+                before(**values)
             if query is not None:
                 values.update(parse(query, "query"))
             if multipart is not None and current_request.mimetype == "multipart/form-data":

@@ -43,6 +43,17 @@ def _suggestion(suggestion_id):
     return services.get_suggestion(suggestion_id, current_user)
 
 
+def _staff_suggestion(suggestion_id):
+    """Staff only, on a suggestion that exists: checked before the body (403, then 404, then 422)."""
+    services.require_staff(current_user)
+    return _suggestion(suggestion_id)
+
+
+def _visible_suggestion(suggestion_id):
+    """A suggestion the caller may see (else 404), checked before the body."""
+    return _suggestion(suggestion_id)
+
+
 # ---------------------------------------------------------------- suggestions
 
 @api_route("/suggestions", methods=["POST"], summary="Submit a suggestion (JSON, or multipart with attachments)",
@@ -105,7 +116,7 @@ def support_suggestion(suggestion_id):
            summary="Accept (受理) or reject (不予受理) a submitted suggestion (staff)",
            description="409 illegal_transition when already screened, threshold_reached when rejecting a "
                        "suggestion whose co-signatures reached the threshold.",
-           tags=TAGS, auth=True, request=ScreeningSchema, responses={200: SuggestionSchema}, errors=STAFF)
+           tags=TAGS, auth=True, before=_staff_suggestion, request=ScreeningSchema, responses={200: SuggestionSchema}, errors=STAFF)
 def screen_suggestion(suggestion_id, decision, reason_id=None, note=None, leader_id=None):
     services.require_staff(current_user)
     suggestion = _suggestion(suggestion_id)
@@ -118,7 +129,7 @@ def screen_suggestion(suggestion_id, decision, reason_id=None, note=None, leader
 
 @api_route("/suggestions/<int:suggestion_id>/assign", methods=["POST"], endpoint="assign_suggestion",
            summary="Assign an accepted suggestion to a leader, or reassign it before the answer (staff)",
-           tags=TAGS, auth=True, request=AssignmentSchema, responses={200: SuggestionSchema}, errors=STAFF)
+           tags=TAGS, auth=True, before=_staff_suggestion, request=AssignmentSchema, responses={200: SuggestionSchema}, errors=STAFF)
 def assign_suggestion(suggestion_id, leader_id, note=None):
     services.require_staff(current_user)
     suggestion = _suggestion(suggestion_id)
@@ -154,14 +165,14 @@ def _moderation_view(action, field):
 
 for _suffix, _endpoint, _summary, _action, _schema, _field in MODERATION:
     api_route(f"/suggestions/<int:suggestion_id>/{_suffix}", methods=["POST"], endpoint=_endpoint,
-              summary=_summary, tags=TAGS, auth=True, request=_schema, responses={200: SuggestionSchema},
+              summary=_summary, tags=TAGS, auth=True, before=_staff_suggestion, request=_schema, responses={200: SuggestionSchema},
               errors=STAFF)(_moderation_view(_action, _field))
 
 
 @api_route("/suggestions/<int:suggestion_id>/answer", methods=["POST"], endpoint="answer_suggestion",
            summary="Publish the answer, or save a draft (the assigned leader)",
            description="201 when published; 200 when a draft was saved (returned in `draft`, to this leader only).",
-           tags=TAGS, auth=True, request=AnswerSchema, responses={201: SuggestionSchema, 200: SuggestionSchema},
+           tags=TAGS, auth=True, before=_visible_suggestion, request=AnswerSchema, responses={201: SuggestionSchema, 200: SuggestionSchema},
            errors=STAFF)
 def answer_suggestion(suggestion_id, body, draft):
     suggestion = _suggestion(suggestion_id)
@@ -171,14 +182,14 @@ def answer_suggestion(suggestion_id, body, draft):
 
 @api_route("/suggestions/<int:suggestion_id>/follow-up", methods=["POST"], endpoint="ask_follow_up",
            summary="Ask the one follow-up question on the answer (the author)",
-           tags=TAGS, auth=True, request=FollowUpSchema, responses={201: SuggestionFollowUpSchema}, errors=STAFF)
+           tags=TAGS, auth=True, before=_visible_suggestion, request=FollowUpSchema, responses={201: SuggestionFollowUpSchema}, errors=STAFF)
 def ask_follow_up(suggestion_id, question):
     return services.ask_follow_up(current_user, _suggestion(suggestion_id), question)
 
 
 @api_route("/suggestions/<int:suggestion_id>/follow-up/answer", methods=["POST"], endpoint="answer_follow_up",
            summary="Answer the author's follow-up question (the assigned leader)",
-           tags=TAGS, auth=True, request=FollowUpAnswerSchema, responses={200: SuggestionFollowUpSchema},
+           tags=TAGS, auth=True, before=_visible_suggestion, request=FollowUpAnswerSchema, responses={200: SuggestionFollowUpSchema},
            errors=STAFF)
 def answer_follow_up(suggestion_id, body):
     return services.answer_follow_up(current_user, _suggestion(suggestion_id), body)
@@ -187,7 +198,7 @@ def answer_follow_up(suggestion_id, body):
 @api_route("/suggestions/<int:suggestion_id>/rating", methods=["POST"], endpoint="rate_suggestion",
            summary="Rate the answer once (the author); closes the suggestion",
            description="409 already_rated the second time; follow_up_pending while a follow-up awaits its reply.",
-           tags=TAGS, auth=True, request=RatingSchema, responses={201: SuggestionRatingSchema}, errors=STAFF)
+           tags=TAGS, auth=True, before=_visible_suggestion, request=RatingSchema, responses={201: SuggestionRatingSchema}, errors=STAFF)
 def rate_suggestion(suggestion_id, value, comment=None):
     return services.rate(current_user, _suggestion(suggestion_id), value, comment or "")
 
