@@ -665,3 +665,38 @@ def test_user_html_is_neutralised_everywhere(client, signed_in, people, sg, db):
     assert "标题&lt;script&gt;alert(1)&lt;/script&gt;" in detail
     assert "评价 &lt;script&gt;" in detail
     assert "正文" in detail and "答复" in detail
+
+
+def test_the_list_page_reads_the_api_filters_and_every_built_filter_link_filters(client, sg, people, db):
+    """One filter schema for the page and the API: the same query gives the same suggestions,
+    and each filtered link the site builds (the leader page's 查看全部) really filters."""
+    import re as _re
+
+    def ids(query):
+        return row_ids(html(client.get(f"/suggestions/{query}")))
+
+    assigned = sg("assigned")
+    sg("submitted", title="另一条待受理的建议")
+    leader = people["leader"]
+    api_ids = [s["id"] for s in client.get(f"/api/v1/suggestions?leader_id={leader.id}").get_json()["items"]]
+    assert api_ids == [assigned.id]
+    assert ids(f"?leader_id={leader.id}") == api_ids
+    assert ids(f"?category_id={assigned.category_id}&answered=false&leader_id={leader.id}") == api_ids
+    page = html(client.get(f"/leaders/{leader.id}"))
+    links = set(_re.findall(r'href="(/suggestions/\?[^"]+)"', page))
+    assert links, "the leader page links to its filtered list"
+    for link in links:
+        assert ids(link.removeprefix("/suggestions/").replace("&amp;", "&")) == api_ids, link
+
+
+def test_pagination_links_keep_filters_but_not_url_for_arguments(client, sg, monkeypatch):
+    from webapp.suggestions import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    for i in range(3):
+        sg("submitted", title=f"分页参数测试建议 {i}")
+    resp = client.get("/suggestions/?sort=newest&endpoint=admin.index&_external=1&_method=POST&page=1")
+    assert resp.status_code == 200
+    nav = html(resp).split('aria-label="分页"')[1].split("</nav>")[0]
+    assert "sort=newest" in nav and "page=2" in nav
+    assert "endpoint=" not in nav and "_external" not in nav and "_method" not in nav and "http" not in nav

@@ -167,6 +167,9 @@ def _register_error_handlers(app):
 def _register_template_helpers(app):
     from webapp.core.text import plain_text, render_markdown
 
+    from webapp.core.pagination import page_url
+
+    app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["plaintext"] = plain_text
 

@@ -79,3 +79,21 @@ parser = ApiParser()
 def parse(schema, location):
     """The values of `schema` (a class) read from `location` of the current request."""
     return parser.parse(schema(), location=location)
+
+
+def lenient_query(schema, args):
+    """The values of a query `schema` for an HTML page: the API's filters, where a value
+    the schema refuses is dropped (the page shows the list unfiltered by it) rather than
+    answered with a 422."""
+    from marshmallow import ValidationError as SchemaError
+
+    data = {key: value for key, value in args.items() if value != ""}
+    while True:
+        try:
+            return schema().load(data)
+        except SchemaError as exc:
+            bad = set(exc.messages) & set(data)
+            if not bad:
+                return schema().load({})
+            for key in bad:
+                del data[key]

@@ -40,3 +40,12 @@ def paginate(query, page, per_page):
     total = query.order_by(None).count()
     items = query.limit(per_page).offset((page - 1) * per_page).all()
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def page_url(endpoint, page):
+    """The current page's URL with another page number: its path values and query arguments,
+    but none that `url_for` would take as its own (`endpoint`, `_external`, `_method`, …)."""
+    from flask import request, url_for
+
+    args = {key: value for key, value in request.args.items() if key != "endpoint" and not key.startswith("_")}
+    return url_for(endpoint, **{**args, **(request.view_args or {}), "page": page})

@@ -32,12 +32,13 @@ class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    category = SelectField("分类", validate_choice=False)
+    # The API's filter names (schemas.SuggestionListArgs reads both).
+    category_id = SelectField("分类", validate_choice=False)
     state = SelectField("状态", validate_choice=False,
                         choices=choices([("", "全部状态")] + SuggestionState.choices()))
-    leader = SelectField("领导", validate_choice=False)
+    leader_id = SelectField("领导", validate_choice=False)
     answered = SelectField("答复", validate_choice=False,
-                           choices=choices([("", "不限"), ("yes", "已答复"), ("no", "未答复")]))
+                           choices=choices([("", "不限"), ("true", "已答复"), ("false", "未答复")]))
     sort = SelectField("排序", validate_choice=False, choices=choices(SORTS.items()))
 
 

@@ -10,12 +10,13 @@ from functools import wraps
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from webapp.core.db import MAX_ID
 from webapp.core.errors import RateLimited, ValidationError
 from webapp.core.forms import show_service_error
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import is_staff
+from webapp.api.parsing import lenient_query
 from webapp.suggestions import services
+from webapp.suggestions.schemas import SuggestionListArgs
 from webapp.suggestions.forms import (
     AcceptForm, ActionForm, AnswerForm, AssignForm, CloseForm, FilterForm, FollowUpAnswerForm, FollowUpForm,
     HideForm, RatingForm, RejectForm, SuggestionForm, choices, leader_label,
@@ -44,34 +45,28 @@ def login_to_act(view):
     return wrapper
 
 
-def _int_or_none(value):
-    """An id from the query string, or None (also for one no key can hold: PostgreSQL
-    refuses to compare an INTEGER column with it)."""
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value <= MAX_ID else None
-
-
 def _leader_choices(first):
     return choices([("", first)] + [(leader.id, leader_label(leader)) for leader in services.leaders()])
 
 
 # ---------------------------------------------------------------- browsing
 
+# Names the list page read before it shared the API's filters; old links keep working.
+LEGACY_FILTERS = {"category": "category_id", "leader": "leader_id"}
+LEGACY_ANSWERED = {"yes": "true", "no": "false"}
+FILTERS = ("category_id", "state", "leader_id", "answered", "sort")
+
+
 def _filters(args):
-    """The list filters from the query string; unknown values are ignored."""
-    state = args.get("state", "")
-    answered = {"yes": True, "no": False}.get(args.get("answered", ""))
-    sort = args.get("sort", "newest")
-    return {
-        "category_id": _int_or_none(args.get("category")),
-        "state": state if state in {s.value for s in SuggestionState} else None,
-        "leader_id": _int_or_none(args.get("leader")),
-        "answered": answered,
-        "sort": sort if sort in services.SORTS else "newest",
-    }
+    """The list filters from the query string, read with the API's schema; a value it
+    refuses is dropped (the page shows the list unfiltered by it)."""
+    args = args.to_dict()
+    for old, new in LEGACY_FILTERS.items():
+        if old in args and new not in args:
+            args[new] = args.pop(old)
+    args["answered"] = LEGACY_ANSWERED.get(args.get("answered"), args.get("answered", ""))
+    values = lenient_query(SuggestionListArgs, args)
+    return {name: values.get(name) for name in FILTERS}
 
 
 def _list_page(query):
@@ -86,10 +81,11 @@ def _list_page(query):
 @bp.route("/")
 def index():
     filters = _filters(request.args)
-    form = FilterForm(formdata=request.args)
-    form.category.choices = choices([("", "全部分类")] + [(c.id, c.name) for c in
+    form = FilterForm(formdata=None, **{name: "" if value is None else str(value).lower()
+                                        for name, value in filters.items()})
+    form.category_id.choices = choices([("", "全部分类")] + [(c.id, c.name) for c in
                                                         services.categories(include_inactive=True)])
-    form.leader.choices = _leader_choices("全部领导")
+    form.leader_id.choices = _leader_choices("全部领导")
     page, supported, deadlines = _list_page(services.list_suggestions(viewer(), **filters))
     return render_template("suggestions/index.html", form=form, page=page, supported=supported,
                            deadlines=deadlines, threshold=services.support_threshold(),
