@@ -4,7 +4,10 @@ import re
 import pytest
 
 from tests.staff_helpers import (  # noqa: F401
-    ID_NUMBER, html, make_verification, signed_in,
+    ID_NUMBER,
+    html,
+    make_verification,
+    signed_in,
 )
 
 

@@ -1,5 +1,4 @@
 """CLI: `flask seed-demo` (idempotent, development only) and `flask create-admin`."""
-import pytest
 
 from tests.conftest import DEMO_PASSWORD
 

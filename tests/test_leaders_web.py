@@ -15,7 +15,7 @@ Leader 赵华: B1 answered 03-04 (1), B2 answered 03-06 (3), rated 基本满意 
   median 2, overdue 0, satisfaction 100%.
 """
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 import pytest
 

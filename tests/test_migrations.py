@@ -71,8 +71,8 @@ def test_postgresql_empty_database_upgrades_to_head_without_diff(tmp_path):
 
 
 def test_every_migration_file_is_named_by_date_and_purpose():
-    from pathlib import Path
     import re
+    from pathlib import Path
 
     versions = Path(__file__).resolve().parent.parent / "migrations" / "versions"
     files = [p.name for p in versions.glob("*.py")]

@@ -115,9 +115,10 @@ def narrowing(old, new):
 
 
 def test_the_document_is_valid_openapi_3_0_3(document):
-    validator = pytest.importorskip("openapi_spec_validator")
+    import openapi_spec_validator
+
     assert document["openapi"] == "3.0.3"
-    validator.validate(document)
+    openapi_spec_validator.validate(document)
 
 
 def test_nothing_the_first_document_promised_is_gone(document, before):

@@ -8,12 +8,10 @@ import io
 import re
 from datetime import date, datetime
 
-import pytest
+import jsonschema
 from PIL import Image
 
 from tests.staff_helpers import make_verification  # noqa: F401  (the fixture)
-
-jsonschema = pytest.importorskip("jsonschema")
 
 API = "/api/v1"
 

@@ -2,7 +2,10 @@
 import pytest
 
 from tests.staff_helpers import (  # noqa: F401
-    ID_NUMBER, html, make_verification, signed_in,
+    ID_NUMBER,
+    html,
+    make_verification,
+    signed_in,
 )
 
 

@@ -10,8 +10,7 @@ About 1,700 generated cases for the 42 operations (each sent three times) in ~15
 import re
 
 import pytest
-
-schemathesis = pytest.importorskip("schemathesis")
+import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (

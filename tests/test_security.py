@@ -1,6 +1,5 @@
 """Security headers, cookie flags, CSRF on forms, production start-up checks and
 password hashing."""
-import re
 import secrets
 from html.parser import HTMLParser
 

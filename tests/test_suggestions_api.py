@@ -620,7 +620,6 @@ def test_categories_and_screening_reasons(client, people):
 # ---------------------------------------------------------------- leaders
 
 def test_leaders_list_and_stats_exact_numbers(client, people, make_suggestion, app, monkeypatch, check, clock):
-    from webapp.suggestions import services
 
     make_suggestion(author=people.member, state="closed", leader=people.leader, rating="satisfied")
     make_suggestion(author=people.member, state="closed", leader=people.leader, rating="unsatisfied",
@@ -684,7 +683,6 @@ def test_stats_of_a_non_leader_are_a_404(client, people):
 
 
 def test_leader_inbox(client, people, make_suggestion, monkeypatch, check, clock):
-    from webapp.suggestions import services
 
     first = make_suggestion(author=people.member, state="assigned", leader=people.leader)
     second = make_suggestion(author=people.member, state="assigned", leader=people.leader, visibility="private")

@@ -118,7 +118,6 @@ def queue_fixture(people, make_suggestion, make_user, monkeypatch, app):
 
 
 def test_each_queue_lists_exactly_the_right_suggestions(people, queue_fixture, signed_in, monkeypatch, clock):
-    from webapp.suggestions import services
 
     ids = queue_fixture
     client = signed_in(people["staff"])
@@ -158,7 +157,6 @@ def test_each_queue_lists_exactly_the_right_suggestions(people, queue_fixture, s
 
 def test_late_screening_is_marked_from_the_day_after_the_screening_date(people, make_suggestion, signed_in,
                                                                        monkeypatch, clock):
-    from webapp.suggestions import services
 
     s = make_suggestion(state="submitted", staff=people["staff"])
     client = signed_in(people["staff"])
@@ -170,7 +168,6 @@ def test_late_screening_is_marked_from_the_day_after_the_screening_date(people, 
 
 
 def test_queue_shows_the_due_soon_badge_and_paginates(people, make_suggestion, signed_in, monkeypatch, clock):
-    from webapp.suggestions import services
 
     built = [make_suggestion(state="accepted", staff=people["staff"], title=f"分页测试建议{i}") for i in range(3)]
     client = signed_in(people["staff"])
@@ -307,7 +304,6 @@ def test_audit_page_names_and_links_suggestion_actions(people, make_suggestion, 
 
 def test_dashboard_shows_screening_and_overdue_counts(people, queue_fixture, signed_in, monkeypatch, clock):
     from webapp.extensions import db
-    from webapp.suggestions import services
     from webapp.suggestions.models import Suggestion
 
     client = signed_in(people["staff"])

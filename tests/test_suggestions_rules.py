@@ -15,8 +15,14 @@ from webapp.core.models import AuditLog
 from webapp.core.text import plain_text, render_markdown
 from webapp.notifications.models import Notification
 from webapp.suggestions import services
-from webapp.suggestions.models import (ScreeningReason, Suggestion, SuggestionAttachment, SuggestionCategory,
-                                       SuggestionEvent, SuggestionSupport)
+from webapp.suggestions.models import (
+    ScreeningReason,
+    Suggestion,
+    SuggestionAttachment,
+    SuggestionCategory,
+    SuggestionEvent,
+    SuggestionSupport,
+)
 
 TITLE = "关于优化科研项目经费管理的建议"
 BODY = "建议简化科研经费报销流程，减少科研人员的事务性负担。"

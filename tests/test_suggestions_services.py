@@ -9,8 +9,7 @@ from webapp.core.errors import AuthenticationRequired, Conflict, NotFound, Permi
 from webapp.core.models import AuditLog
 from webapp.notifications.models import Notification
 from webapp.suggestions import services
-from webapp.suggestions.models import (LeaderAnswer, Suggestion, SuggestionEvent, SuggestionFollowUp,
-                                       SuggestionRating)
+from webapp.suggestions.models import LeaderAnswer, Suggestion, SuggestionEvent, SuggestionFollowUp, SuggestionRating
 
 TITLE = "关于优化科研项目经费管理的建议"
 BODY = "建议简化科研经费报销流程，减少科研人员的事务性负担。"

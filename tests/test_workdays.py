@@ -7,8 +7,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from webapp.core.workdays import (SHANGHAI, WorkCalendar, add_working_days, deadline_status, end_of_day_utc,
-                                  local_date, subtract_working_days, working_days_between)
+from webapp.core.workdays import (
+    SHANGHAI,
+    WorkCalendar,
+    add_working_days,
+    deadline_status,
+    end_of_day_utc,
+    local_date,
+    subtract_working_days,
+    working_days_between,
+)
 
 REPO_CALENDAR = Path(__file__).resolve().parent.parent / "content" / "work_calendar.json"
 

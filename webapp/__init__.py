@@ -14,7 +14,6 @@ from webapp.core.uow import TransactionalFlask
 from webapp.extensions import csrf, db, login_manager, migrate, socketio
 
 
-
 def capabilities():
     """The capabilities, in the order their pages, API routes, CLI commands and demo content
     are registered. A new capability is one package with an `init_app(app)`, added here.
@@ -165,9 +164,8 @@ def _register_error_handlers(app):
 
 
 def _register_template_helpers(app):
-    from webapp.core.text import plain_text, render_markdown
-
     from webapp.core.pagination import page_url
+    from webapp.core.text import plain_text, render_markdown
 
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.filters["markdown"] = render_markdown

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-25 20:06:18.996568
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '430aba0ae7b2'

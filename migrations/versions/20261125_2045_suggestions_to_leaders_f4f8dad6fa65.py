@@ -5,9 +5,8 @@ Revises: 430aba0ae7b2
 Create Date: 2026-11-25 20:45:34.428659
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f4f8dad6fa65'

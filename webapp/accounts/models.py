@@ -8,7 +8,6 @@ from webapp.core.enums import TitledEnum
 from webapp.core.urls import path_for
 from webapp.extensions import db
 
-
 # The longest reason or note staff give with a decision (suspension, verification).
 REASON_MAX = 1000
 

@@ -17,16 +17,26 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.accounts import rules
 from webapp.accounts.models import (
-    REASON_MAX, AccountAction, ApiToken, Role, User, UserRole, VerificationRequest, VerificationState,
+    REASON_MAX,
+    AccountAction,
+    ApiToken,
+    Role,
+    User,
+    UserRole,
+    VerificationRequest,
+    VerificationState,
 )
 from webapp.core import audit, idnumber, ratelimit, uploads
 from webapp.core.db import after_commit, after_rollback, get_by_id, utcnow
 from webapp.core.errors import (
-    Conflict, NotFound, PermissionDenied, RateLimited, ValidationError,
+    Conflict,
+    NotFound,
+    RateLimited,
+    ValidationError,
 )
 from webapp.core.mail import send_mail
-from webapp.core.urls import path_for
 from webapp.core.permissions import guard, require_login, require_staff
+from webapp.core.urls import path_for
 from webapp.extensions import db
 from webapp.notifications.services import notify
 

@@ -9,8 +9,14 @@ from flask_login import current_user, login_remembered, login_required, login_us
 
 from webapp.accounts import services
 from webapp.accounts.forms import (
-    AvatarForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm,
-    ResetPasswordForm, VerificationForm,
+    AvatarForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+    VerificationForm,
 )
 from webapp.core import uploads
 from webapp.core.errors import RateLimited, ServiceError, ValidationError

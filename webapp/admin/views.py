@@ -12,7 +12,13 @@ from webapp.accounts import services as accounts
 from webapp.accounts.models import Role, VerificationState
 from webapp.admin import services
 from webapp.admin.forms import (
-    ApproveForm, AuditFilterForm, GrantRoleForm, RejectForm, SuspendForm, UserSearchForm, select_choices,
+    ApproveForm,
+    AuditFilterForm,
+    GrantRoleForm,
+    RejectForm,
+    SuspendForm,
+    UserSearchForm,
+    select_choices,
 )
 from webapp.core.errors import Conflict, PermissionDenied, ServiceError, ValidationError
 from webapp.core.forms import flash_service_error, show_service_error

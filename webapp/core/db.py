@@ -1,10 +1,9 @@
 """Database helpers: SQLite pragmas, post-commit callbacks, common column types."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
-
 
 # The largest value of our integer primary keys (INTEGER is 32-bit in PostgreSQL): an id
 # beyond it is no row of ours, and passing it to the database fails instead of finding nothing.
@@ -27,7 +26,7 @@ def get_by_id(model, value):
 
 def utcnow():
     """Naive UTC timestamp (stored naive in both SQLite and PostgreSQL)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @event.listens_for(Engine, "connect")

@@ -1,5 +1,5 @@
 """Time zone helpers: timestamps are stored in naive UTC and shown in Asia/Shanghai."""
-from datetime import timezone
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -12,5 +12,5 @@ def local_zone():
 
 def to_local(value):
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(local_zone())

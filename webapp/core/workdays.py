@@ -12,8 +12,8 @@ the 15th working day after that Monday.
 import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
-from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -119,13 +119,13 @@ def subtract_working_days(end, n, calendar):
 
 def local_date(utc_naive, zone):
     """The calendar date, in `zone`, of a naive UTC timestamp."""
-    return utc_naive.replace(tzinfo=timezone.utc).astimezone(zone).date()
+    return utc_naive.replace(tzinfo=UTC).astimezone(zone).date()
 
 
 def end_of_day_utc(day, zone):
     """The last moment (23:59:59) of a local date, as naive UTC: when a deadline expires."""
     local = datetime.combine(day, time(23, 59, 59), tzinfo=zone)
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def deadline_status(due, long_due, today, answered_on=None):

@@ -1,6 +1,6 @@
 """`flask suggestions …` commands (deadline reminders for cron, default lists) and the demo
 suggestions that `flask seed-demo` loads from content/suggestions.json."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import click
 from flask import current_app
@@ -111,7 +111,7 @@ def _backdate(s, days_ago):
         # Office hours of that local day, each step a little later, so the timeline keeps its order.
         local = datetime.combine(services.today() - timedelta(days=days), time(9, 12), tzinfo=zone)
         local += timedelta(minutes=41 * steps.index(key))
-        return min(local.astimezone(timezone.utc).replace(tzinfo=None), now)
+        return min(local.astimezone(UTC).replace(tzinfo=None), now)
 
     submitted = at("submitted")
     screened = at("screened")

@@ -10,18 +10,30 @@ from functools import wraps
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from webapp.api.parsing import lenient_query
 from webapp.core.errors import RateLimited, ValidationError
 from webapp.core.forms import show_service_error
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import is_staff
-from webapp.api.parsing import lenient_query
 from webapp.suggestions import services
-from webapp.suggestions.schemas import SuggestionListArgs
 from webapp.suggestions.forms import (
-    AcceptForm, ActionForm, AnswerForm, AssignForm, CloseForm, FilterForm, FollowUpAnswerForm, FollowUpForm,
-    HideForm, RatingForm, RejectForm, SuggestionForm, choices, leader_label,
+    AcceptForm,
+    ActionForm,
+    AnswerForm,
+    AssignForm,
+    CloseForm,
+    FilterForm,
+    FollowUpAnswerForm,
+    FollowUpForm,
+    HideForm,
+    RatingForm,
+    RejectForm,
+    SuggestionForm,
+    choices,
+    leader_label,
 )
-from webapp.suggestions.models import OPEN_STATES, SuggestionState, Visibility
+from webapp.suggestions.models import OPEN_STATES, Visibility
+from webapp.suggestions.schemas import SuggestionListArgs
 
 bp = Blueprint("suggestions", __name__, url_prefix="/suggestions", template_folder="templates")
 

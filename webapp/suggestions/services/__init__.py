@@ -19,31 +19,83 @@ and flush; the unit of work of the request or command commits (`webapp.core.uow`
 Pages, the API and the CLI import this package and call these names.
 """
 from webapp.core.permissions import require_login, require_staff  # noqa: F401
-from webapp.suggestions.models import (ANSWER_MAX, ANSWER_MIN, BODY_MAX, BODY_MIN, COMMENT_MAX,  # noqa: F401
-                                       FOLLOW_UP_MIN, NOTE_MAX, TITLE_MAX, TITLE_MIN)
+from webapp.suggestions.models import (  # noqa: F401
+                                       ANSWER_MAX,
+                                       ANSWER_MIN,
+                                       BODY_MAX,
+                                       BODY_MIN,
+                                       COMMENT_MAX,
+                                       FOLLOW_UP_MIN,
+                                       NOTE_MAX,
+                                       TITLE_MAX,
+                                       TITLE_MIN,
+)
 from webapp.suggestions.services.cosigning import support  # noqa: F401
 from webapp.suggestions.services.deadlines import deadline  # noqa: F401
-from webapp.suggestions.services.lifecycle import (accept, answer_follow_up, ask_follow_up, assign,  # noqa: F401
-                                                   close, rate, refuse, save_answer)
-from webapp.suggestions.services.managed_lists import (DEFAULT_CATEGORIES, DEFAULT_REASONS,  # noqa: F401
-                                                       categories, ensure_defaults, save_category,
-                                                       save_screening_reason, screening_reasons)
+from webapp.suggestions.services.lifecycle import (  # noqa: F401
+                                       accept,
+                                       answer_follow_up,
+                                       ask_follow_up,
+                                       assign,
+                                       close,
+                                       rate,
+                                       refuse,
+                                       save_answer,
+)
+from webapp.suggestions.services.managed_lists import (  # noqa: F401
+                                       DEFAULT_CATEGORIES,
+                                       DEFAULT_REASONS,
+                                       categories,
+                                       ensure_defaults,
+                                       save_category,
+                                       save_screening_reason,
+                                       screening_reasons,
+)
 from webapp.suggestions.services.moderation import hide, hide_answer, unhide, unhide_answer  # noqa: F401
 from webapp.suggestions.services.people import get_leader, leaders, leaders_query, staff_users  # noqa: F401
-from webapp.suggestions.services.queues import (inbox_counts, leader_inbox, staff_queue,  # noqa: F401
-                                                staff_queue_counts)
-from webapp.suggestions.services.reading import (answer_visible_to, attachment_for, draft_visible_to,  # noqa: F401
-                                                 eager, get_suggestion, has_supported, list_suggestions,
-                                                 supported_ids, visible_filter)
+from webapp.suggestions.services.queues import inbox_counts, leader_inbox, staff_queue, staff_queue_counts  # noqa: F401
+from webapp.suggestions.services.reading import (  # noqa: F401
+                                       answer_visible_to,
+                                       attachment_for,
+                                       draft_visible_to,
+                                       eager,
+                                       get_suggestion,
+                                       has_supported,
+                                       list_suggestions,
+                                       supported_ids,
+                                       visible_filter,
+)
 from webapp.suggestions.services.reminders import send_reminders  # noqa: F401
-from webapp.suggestions.services.rules import (can_answer, can_answer_follow_up, can_assign,  # noqa: F401
-                                               can_close, can_follow_up, can_hide, can_hide_answer,
-                                               can_rate, can_screen, can_support, can_unhide,
-                                               can_unhide_answer, can_view, is_answering_leader, PAGE_ACTIONS,
-                                               permissions)
-from webapp.suggestions.services.settings import (ATTACHMENT_KIND, DEADLINE_TITLES, INBOX_TABS,  # noqa: F401
-                                                  SORTS, STAFF_QUEUES, calendar, min_sample, setting,
-                                                  support_threshold, today)
+from webapp.suggestions.services.rules import (  # noqa: F401
+                                       PAGE_ACTIONS,
+                                       can_answer,
+                                       can_answer_follow_up,
+                                       can_assign,
+                                       can_close,
+                                       can_follow_up,
+                                       can_hide,
+                                       can_hide_answer,
+                                       can_rate,
+                                       can_screen,
+                                       can_support,
+                                       can_unhide,
+                                       can_unhide_answer,
+                                       can_view,
+                                       is_answering_leader,
+                                       permissions,
+)
+from webapp.suggestions.services.settings import (  # noqa: F401
+                                       ATTACHMENT_KIND,
+                                       DEADLINE_TITLES,
+                                       INBOX_TABS,
+                                       SORTS,
+                                       STAFF_QUEUES,
+                                       calendar,
+                                       min_sample,
+                                       setting,
+                                       support_threshold,
+                                       today,
+)
 from webapp.suggestions.services.stats import latest_answers, leader_stats, ranking  # noqa: F401
 from webapp.suggestions.services.submission import submit  # noqa: F401
 from webapp.suggestions.services.timeline import STAFF_ACTOR_NAME, STAFF_EVENT_KINDS  # noqa: F401

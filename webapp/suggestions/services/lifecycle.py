@@ -15,13 +15,33 @@ from webapp.core.timeutil import local_zone
 from webapp.core.workdays import add_working_days, local_date
 from webapp.extensions import db
 from webapp.notifications.services import notify
-from webapp.suggestions.models import (ANSWER_MAX, ANSWER_MIN, COMMENT_MAX, FOLLOW_UP_MIN, NOTE_MAX, EventKind,
-                                       LeaderAnswer, Satisfaction, ScreeningReason, SuggestionAction,
-                                       SuggestionFollowUp, SuggestionRating, SuggestionState, SuggestionSupport)
+from webapp.suggestions.models import (
+    ANSWER_MAX,
+    ANSWER_MIN,
+    COMMENT_MAX,
+    FOLLOW_UP_MIN,
+    NOTE_MAX,
+    EventKind,
+    LeaderAnswer,
+    Satisfaction,
+    ScreeningReason,
+    SuggestionAction,
+    SuggestionFollowUp,
+    SuggestionRating,
+    SuggestionState,
+    SuggestionSupport,
+)
 from webapp.suggestions.services.people import assignable_leader
-from webapp.suggestions.services.rules import (why_not_answer, why_not_answer_follow_up, why_not_assign,
-                                               why_not_close, why_not_follow_up, why_not_rate, why_not_refuse,
-                                               why_not_screen)
+from webapp.suggestions.services.rules import (
+    why_not_answer,
+    why_not_answer_follow_up,
+    why_not_assign,
+    why_not_close,
+    why_not_follow_up,
+    why_not_rate,
+    why_not_refuse,
+    why_not_screen,
+)
 from webapp.suggestions.services.settings import calendar, setting, support_threshold
 from webapp.suggestions.services.timeline import add_event, link
 from webapp.suggestions.services.validation import clean_text

@@ -6,8 +6,7 @@ from webapp.core.permissions import guard
 from webapp.extensions import db
 from webapp.notifications.services import notify
 from webapp.suggestions.models import NOTE_MAX, EventKind, SuggestionAction
-from webapp.suggestions.services.rules import (why_not_hide, why_not_hide_answer, why_not_unhide,
-                                               why_not_unhide_answer)
+from webapp.suggestions.services.rules import why_not_hide, why_not_hide_answer, why_not_unhide, why_not_unhide_answer
 from webapp.suggestions.services.timeline import add_event, link
 
 

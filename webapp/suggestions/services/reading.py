@@ -7,8 +7,13 @@ from webapp.core.errors import NotFound, ValidationError
 from webapp.core.permissions import guard, is_authenticated, require_login
 from webapp.core.uploads import private_document_path
 from webapp.extensions import db
-from webapp.suggestions.models import ANSWERED_STATES, Suggestion, SuggestionAttachment, SuggestionState, \
-    SuggestionSupport
+from webapp.suggestions.models import (
+    ANSWERED_STATES,
+    Suggestion,
+    SuggestionAttachment,
+    SuggestionState,
+    SuggestionSupport,
+)
 from webapp.suggestions.services.rules import can_see_answer, why_not_view
 from webapp.suggestions.services.settings import ATTACHMENT_KIND, SORTS
 

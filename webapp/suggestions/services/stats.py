@@ -4,8 +4,15 @@ from statistics import median
 from webapp.core.timeutil import local_zone
 from webapp.core.workdays import deadline_status, local_date, working_days_between
 from webapp.extensions import db
-from webapp.suggestions.models import (ANSWERED_STATES, RECEIVED_STATES, LeaderAnswer, Satisfaction, Suggestion,
-                                       SuggestionRating, Visibility)
+from webapp.suggestions.models import (
+    ANSWERED_STATES,
+    RECEIVED_STATES,
+    LeaderAnswer,
+    Satisfaction,
+    Suggestion,
+    SuggestionRating,
+    Visibility,
+)
 from webapp.suggestions.services.people import leaders
 from webapp.suggestions.services.reading import eager
 from webapp.suggestions.services.settings import calendar, min_sample, today
