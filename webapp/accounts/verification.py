@@ -1,0 +1,143 @@
+"""Real-name verification (实名认证): applying with a proof, the staff queue and decisions."""
+from flask import current_app
+from sqlalchemy import func
+
+from webapp.accounts import rules
+from webapp.accounts.models import REASON_MAX, AccountAction, User, VerificationRequest, VerificationState
+from webapp.core import audit, idnumber, uploads
+from webapp.core.db import get_by_id, utcnow
+from webapp.core.errors import Conflict, NotFound, ValidationError
+from webapp.core.permissions import guard, require_login
+from webapp.core.urls import path_for
+from webapp.extensions import db
+from webapp.notifications.services import notify
+
+
+def pending_verification(user):
+    return VerificationRequest.query.filter_by(user_id=user.id, state=VerificationState.pending.value).first()
+
+
+def verification_history(user):
+    return VerificationRequest.query.filter_by(user_id=user.id).order_by(VerificationRequest.id.desc()).all()
+
+
+def apply_for_verification(user, real_name, organisation, position, proof_stream, id_number=None):
+    """File a verification request. The proof is validated before anything is stored."""
+    require_login(user)
+    if pending_verification(user):
+        raise Conflict("您已有一份待审核的认证申请")
+    errors = {}
+    values = {}
+    for field, value, label in (("real_name", real_name, "真实姓名"), ("organisation", organisation, "工作单位"),
+                                ("position", position, "职务")):
+        value = (value or "").strip()
+        if not value:
+            errors[field] = f"请填写{label}"
+        elif len(value) > (64 if field == "real_name" else 128):
+            errors[field] = f"{label}过长"
+        values[field] = value
+    masked = hashed = None
+    if id_number and id_number.strip():
+        if not idnumber.is_valid(id_number):
+            errors["id_number"] = "身份证号码无效（请检查位数、出生日期与校验位）"
+        else:
+            masked = idnumber.mask(id_number)
+            hashed = idnumber.digest(id_number, current_app.config["ID_HASH_KEY"] or current_app.config["SECRET_KEY"])
+    if proof_stream is None:
+        errors["proof"] = "请上传证明材料（图片或 PDF）"
+    if errors:
+        raise ValidationError("认证申请有误", fields=errors)
+    try:
+        key, mime = uploads.save_private_document(proof_stream)
+    except ValidationError as exc:
+        raise ValidationError("认证申请有误", fields={"proof": exc.message}) from None
+    req = VerificationRequest(user_id=user.id, id_number_masked=masked, id_number_hash=hashed,
+                              proof_key=key, proof_mime=mime, **values)
+    db.session.add(req)
+    db.session.flush()
+    audit.record(user, AccountAction.apply_verification, "verification_request", req.id, f"{user.username} 申请实名认证")
+    db.session.flush()
+    return req
+
+
+def get_verification(actor, request_id):
+    req = db.session.get(VerificationRequest, request_id)
+    if req is None or not (actor.is_staff or req.user_id == getattr(actor, "id", None)):
+        raise NotFound("找不到该认证申请")
+    return req
+
+
+def verification_queue(state=VerificationState.pending):
+    """Requests in `state`: pending ones oldest first, decided ones most recently decided first."""
+    q = VerificationRequest.query
+    if state:
+        q = q.filter_by(state=str(state))
+    if state and str(state) != VerificationState.pending.value:
+        return q.order_by(VerificationRequest.decided_at.desc(), VerificationRequest.id.desc())
+    return q.order_by(VerificationRequest.created_at.asc(), VerificationRequest.id.asc())
+
+
+def find_verification(request_id):
+    return get_by_id(VerificationRequest, request_id)
+
+
+def verification_counts():
+    """{state: number of requests}, every state present."""
+    rows = db.session.query(VerificationRequest.state, func.count()).group_by(VerificationRequest.state).all()
+    counts = {s.value: 0 for s in VerificationState}
+    counts.update({state: n for state, n in rows})
+    return counts
+
+
+def verification_ids_of(user):
+    """A subquery of the ids of the user's verification requests (for the audit log)."""
+    return db.select(VerificationRequest.id).where(VerificationRequest.user_id == user.id)
+
+
+def account_counts():
+    return {
+        "users": User.query.count(),
+        "pending_verifications": VerificationRequest.query.filter_by(
+            state=VerificationState.pending.value).count(),
+        "suspended": User.query.filter(User.suspended_at.isnot(None)).count(),
+    }
+
+
+def approve_verification(actor, req, note=""):
+    guard(rules.why_not_decide_verification(actor, req))
+    note = (note or "").strip()
+    if len(note) > REASON_MAX:
+        raise ValidationError(fields={"note": f"备注不能超过 {REASON_MAX} 个字"})
+    req.state = VerificationState.approved.value
+    req.decided_at = utcnow()
+    req.decided_by_id = actor.id
+    req.decision_reason = note or None
+    user = req.user
+    user.verified_at = req.decided_at
+    user.real_name, user.organisation, user.position = req.real_name, req.organisation, req.position
+    audit.record(actor, AccountAction.approve_verification, "verification_request", req.id,
+                 f"通过 {user.username} 的实名认证（{req.real_name}，{req.position}）", reason=req.decision_reason)
+    notify(user, "verification.approved", "您的实名认证已通过",
+           body=f"认证信息：{req.real_name}，{req.organisation} {req.position}",
+           link=path_for("accounts.verification"), actor=actor)
+    db.session.flush()
+    return req
+
+
+def reject_verification(actor, req, reason):
+    guard(rules.why_not_decide_verification(actor, req))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(fields={"reason": "请填写不通过的原因"})
+    if len(reason) > REASON_MAX:
+        raise ValidationError(fields={"reason": f"原因不能超过 {REASON_MAX} 个字"})
+    req.state = VerificationState.rejected.value
+    req.decided_at = utcnow()
+    req.decided_by_id = actor.id
+    req.decision_reason = reason
+    audit.record(actor, AccountAction.reject_verification, "verification_request", req.id,
+                 f"驳回 {req.user.username} 的实名认证", reason=reason)
+    notify(req.user, "verification.rejected", "您的实名认证未通过", body=f"原因：{reason}",
+           link=path_for("accounts.verification"), actor=actor)
+    db.session.flush()
+    return req
