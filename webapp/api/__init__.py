@@ -17,7 +17,7 @@ imports no capability.
 """
 from functools import wraps
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from flask import request as current_request
 from flask_login import current_user
 from marshmallow.experimental.context import Context
@@ -88,7 +88,11 @@ def api_route(rule, methods=("GET",), *, auth=False, before=None, request=None, 
 @api_route("/openapi.json", summary="The OpenAPI 3 document describing every API route", tags=["meta"],
            responses={200: {"type": "object"}})
 def openapi_document():
-    return registry.document()
+    # Built once per application: every route is registered before the first request.
+    document = current_app.extensions.get("openapi_document")
+    if document is None:
+        document = current_app.extensions["openapi_document"] = registry.document()
+    return document
 
 
 def init_app(app):
