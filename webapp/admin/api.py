@@ -142,7 +142,7 @@ def admin_audit_log(page, per_page, action=None, object_type=None, object_id=Non
 @api_route("/me/verification", methods=["GET"],
            summary="The caller's verification requests, newest first, with the decision and its reason",
            tags=["auth"], auth=True, responses={200: page_of(VerificationRequestSchema)},
-           context={"verification_url": "/account/verification"})
+           context={"own_requests": True})
 def my_verification():
     requests = accounts.verification_history(current_user)
     return Page(items=requests, page=1, per_page=max(1, len(requests)), total=len(requests))

@@ -1,5 +1,6 @@
 """The staff API's schemas: users with private fields, verification requests, the audit
 log, and their requests and filters."""
+from flask import url_for
 from marshmallow import fields
 
 from webapp.accounts.models import Role, VerificationState
@@ -43,7 +44,9 @@ class VerificationRequestSchema(ResponseSchema):
 
     def page_url(self, req):
         # The applicant's own page (GET /me/verification sets it) or the staff page.
-        return dump_context().get("verification_url") or f"/admin/verifications/{req.id}"
+        if dump_context().get("own_requests"):  # the applicant's own view links to their page
+            return url_for("accounts.verification")
+        return url_for("admin.verification", request_id=req.id)
 
     def title_of_state(self, req):
         return req.state_enum.title

@@ -1,4 +1,5 @@
 """The notifications API's schemas."""
+from flask import url_for
 from marshmallow import fields
 
 from webapp.accounts.schemas import UserSchema
@@ -20,7 +21,7 @@ class NotificationSchema(ResponseSchema):
     actor = fields.Nested(UserSchema, allow_none=True)
 
     def target(self, note):
-        return note.link or "/notifications/"
+        return note.link or url_for("notifications.index")
 
 
 class UnreadCountSchema(ResponseSchema):

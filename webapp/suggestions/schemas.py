@@ -6,7 +6,7 @@ a viewer may read and what they may do are asked of `services`, for `viewer()`.
 Limits are the services' constants. Rendered user text (`*_html`) sits next to the raw
 text.
 """
-from flask import current_app
+from flask import current_app, url_for
 from marshmallow import ValidationError, fields, pre_dump, validates_schema
 
 from webapp.accounts.schemas import UserSchema
@@ -133,7 +133,7 @@ class SuggestionAttachmentSchema(ResponseSchema):
     size = fields.Integer(metadata={"description": "Bytes"})
 
     def download_path(self, attachment):
-        return f"/suggestions/{attachment.suggestion_id}/attachments/{attachment.id}"
+        return url_for("suggestions.attachment", suggestion_id=attachment.suggestion_id, attachment_id=attachment.id)
 
 
 class SuggestionEventSchema(ResponseSchema):
@@ -244,7 +244,7 @@ class SuggestionSummarySchema(ResponseSchema):
         return data
 
     def page_path(self, suggestion):
-        return f"/suggestions/{suggestion.id}"
+        return url_for("suggestions.detail", suggestion_id=suggestion.id)
 
     def title_of_state(self, suggestion):
         return suggestion.state_enum.title
@@ -364,7 +364,7 @@ class LeaderSchema(ResponseSchema):
     stats = Computed("row", fields.Nested(LeaderStatsSchema))
 
     def page_path(self, row):
-        return f"/leaders/{row['leader'].id}"
+        return url_for("leaders.detail", leader_id=row["leader"].id)
 
     def row(self, row):
         return row
