@@ -149,6 +149,11 @@ def users_with_role(*roles, verified=None, active=True):
     return q.order_by(User.id)
 
 
+def users_by_username():
+    """{username: user} of every account (demo seeding and scripts)."""
+    return {u.username: u for u in User.query.all()}
+
+
 def get_user_by_username(username):
     user = User.query.filter(func.lower(User.username) == (username or "").lower()).first()
     if user is None:

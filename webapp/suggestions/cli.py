@@ -45,13 +45,13 @@ def seed_demo_suggestions():
     """Load content/suggestions.json through the real services, then backdate each one so
     waiting times, overdue answers and statistics show (demo only). Suggestions whose
     title exists are skipped, so a second run adds nothing. Returns the titles created."""
-    from webapp.accounts.models import User
+    from webapp.accounts import services as accounts
     from webapp.core import audit, ratelimit
     from webapp.core.content import load_content
     from webapp.suggestions.models import ScreeningReason, Suggestion, SuggestionAction, SuggestionCategory
 
     services.ensure_defaults()
-    people = {u.username: u for u in User.query.all()}
+    people = accounts.users_by_username()
     staff = people["staff"]
     created = []
     for spec in load_content("suggestions.json")["suggestions"]:
