@@ -220,3 +220,62 @@ def test_permissions_are_exactly_the_rules_the_services_enforce(app, db, make_us
             assert flags[f"can_{action}"] == allowed, (state, getattr(user, "username", None), action)
             compared += 1
     assert compared == 5 * 5 * len(calls)
+
+
+def test_after_commit_waits_for_the_real_commit_not_a_savepoint(app, db, make_user, make_suggestion, outbox):
+    """A mail queued before a service's savepoint (co-signing uses one) goes out only when the
+    action commits — and never if it is rolled back."""
+    from webapp.core.mail import send_mail
+    from webapp.suggestions import services
+
+    signer = make_user(username="uow_signer")
+    s = make_suggestion(state="submitted")
+    send_mail("someone@example.org", "测试", "正文")
+    assert services.support(signer, s) is True  # releases a savepoint inside
+    assert outbox() == []
+    db.session.rollback()
+    assert outbox() == []
+    send_mail("someone@example.org", "测试", "正文")
+    services.support(signer, s)
+    db.session.commit()
+    assert len(outbox()) == 1
+
+
+def test_one_failing_callback_does_not_stop_the_others(app, db):
+    from webapp.core.db import after_commit
+
+    ran = []
+
+    def broken():
+        raise RuntimeError("push service down")
+
+    after_commit(db.session(), broken)
+    after_commit(db.session(), lambda: ran.append("mail"))
+    db.session.commit()
+    assert ran == ["mail"]
+
+
+def test_a_proof_stored_for_a_rolled_back_application_is_removed(app, db, make_user):
+    import io
+
+    from PIL import Image
+
+    from webapp.accounts import services
+
+    user = make_user(username="uow_applicant")
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 80, 150)).save(buf, "PNG")
+    buf.seek(0)
+    folder = Path(app.config["UPLOAD_DIR"]) / "proofs"
+    services.apply_for_verification(user, "王测试", "某研究所", "研究员", buf)
+    assert len(list(folder.iterdir())) == 1
+    db.session.rollback()
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("path", ["/suggestions/", "/notifications/", "/admin/users", "/admin/audit",
+                                  "/leaders/inbox", "/suggestions/mine"])
+def test_a_page_number_no_offset_reaches_is_past_the_end(app, make_user, login, make_client, path):
+    client = make_client()
+    login(client, make_user(username="pager", roles=["member", "staff", "leader"]))
+    assert client.get(f"{path}?page=99999999999999999999").status_code == 200

@@ -176,7 +176,7 @@ def test_private_suggestion_is_counted_but_never_shown(client, app, monkeypatch,
     elif viewer == "author":
         client = signed_in(figures["author"])
         # The author can read it on the suggestion's own page, but the leader's page is the same for everyone.
-        assert figures["private"].can_view(figures["author"])
+        assert figures["private"].is_visible_to(figures["author"])
     for url in (f"/leaders/{figures['li'].id}", "/leaders/"):
         page = html(client.get(url))
         assert PRIVATE_TITLE not in page

@@ -245,26 +245,37 @@ def json_body_operations(document):
                 yield method, path
 
 
-@pytest.mark.parametrize("body", ['{"a":' * 1000, "[" * 100_000 + "]" * 100_000, '{"a": 1e999999}', "[]", "null",
-                                  '{"n": ' + "9" * 5000 + "}"])
+ODD_BODIES = {"deep_objects": '{"a":' * 1000, "deep_arrays": "[" * 100_000 + "]" * 100_000,
+              "infinite_number": '{"a": 1e999999}', "array": "[]", "null": "null",
+              "huge_number": '{"n": ' + "9" * 5000 + "}"}
+
+
+@pytest.mark.parametrize("name", list(ODD_BODIES))
 def test_deep_or_odd_json_is_a_400_on_every_body_route(client, document, make_user, make_suggestion, auth_headers,
-                                                       body):
-    # Real objects in the path: who may act on what comes first (a missing one is a 404), then the body.
+                                                       name):
+    """Every route that reads a JSON body answers an odd one with the 400 envelope, never a 5xx.
+    Who may act on what the path names comes first: a missing object is a 404, an action its
+    rule refuses for this suggestion (e.g. answering an unassigned one) a 403/409."""
+    body = ODD_BODIES[name]
     admin = make_user("admin1", roles=["member", "staff", "admin"])
     headers = auth_headers(admin)
     suggestion = make_suggestion(state="submitted")
-    checked = 0
+    read_the_body = checked = 0
     for method, path in json_body_operations(document):
         url = path.replace("{suggestion_id}", str(suggestion.id)).replace("{user_id}", str(admin.id))
         resp = client.open(url, method=method.upper(), data=body, content_type="application/json", headers=headers)
+        checked += 1
         if "{request_id}" in path:  # no such verification request: not found before the body is read
             assert_envelope(resp, 404, "not_found")
-        elif body == '{"a": 1e999999}':  # an object (with an infinite number): parsed, then refused
-            assert resp.status_code in (404, 409, 422), (method, path, resp.status_code)
+        elif resp.status_code in (403, 409):
+            assert resp.get_json()["error"]["code"] != "malformed_json", (method, path)
+        elif name == "infinite_number":  # an object (with an infinite number): parsed, then refused
+            assert resp.status_code == 422, (method, path, resp.status_code)
+            read_the_body += 1
         else:
             assert_envelope(resp, 400, "malformed_json")
-        checked += 1
-    assert checked >= 15
+            read_the_body += 1
+    assert checked >= 15 and read_the_body >= 7
 
 
 # ---------------------------------------------------------------- one place for routes, no import cycle
@@ -325,3 +336,20 @@ def test_who_may_act_is_checked_before_the_body(client, make_user, make_staff, m
         assert client.post(path, json={"question": 1, "value": 2}, headers=as_member).status_code == 404, path
     assert client.post(f"/api/v1/suggestions/{s.id}/screen", json={"decision": 7},
                        headers=as_staff).status_code == 422
+
+
+def test_the_actions_rule_is_checked_before_the_body(client, make_user, make_suggestion, auth_headers):
+    """Only the author rates and asks, only the assigned leader answers (403), and an action
+    the state refuses is a 409 — before any 422 about the body, as before the schemas."""
+    s = make_suggestion(state="answered")
+    people = make_suggestion.people
+    stranger = auth_headers(make_user(username="rule_stranger"))
+    for path in ("answer", "follow-up", "follow-up/answer", "rating"):
+        resp = client.post(f"/api/v1/suggestions/{s.id}/{path}", json={}, headers=stranger)
+        assert resp.status_code == 403 and resp.get_json()["error"]["code"] == "forbidden", path
+    closed = make_suggestion(state="closed")
+    resp = client.post(f"/api/v1/suggestions/{closed.id}/assign", json={}, headers=auth_headers(people["staff"]))
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "illegal_transition"
+    resp = client.post(f"/api/v1/suggestions/{s.id}/rating", json={"value": "nope"},
+                       headers=auth_headers(people["author"]))
+    assert resp.status_code == 422 and "value" in resp.get_json()["error"]["fields"]

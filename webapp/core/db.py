@@ -1,4 +1,5 @@
 """Database helpers: SQLite pragmas, post-commit callbacks, common column types."""
+import logging
 from datetime import UTC, datetime
 
 from sqlalchemy import event
@@ -61,10 +62,20 @@ def after_rollback(session, fn):
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session):
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint was released: the action's transaction goes on
     session.info.pop("after_rollback", None)
-    callbacks = session.info.pop("after_commit", [])
+    _run_each(session.info.pop("after_commit", []))
+
+
+def _run_each(callbacks):
+    # The transaction is over: one failing callback must neither stop the others nor turn
+    # a committed action into an error.
     for fn in callbacks:
-        fn()
+        try:
+            fn()
+        except Exception:
+            logging.getLogger(__name__).exception("after-transaction callback %r failed", fn)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -73,5 +84,4 @@ def _drop_after_commit(session, previous_transaction):
     if previous_transaction.parent is not None:
         return
     session.info.pop("after_commit", None)
-    for fn in session.info.pop("after_rollback", []):
-        fn()
+    _run_each(session.info.pop("after_rollback", []))

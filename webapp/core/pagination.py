@@ -2,6 +2,8 @@
 from dataclasses import dataclass
 from math import ceil
 
+from webapp.core.db import MAX_ID
+
 
 @dataclass
 class Page:
@@ -30,7 +32,9 @@ def parse_page_args(args, default_per_page=20, max_per_page=100):
         except (TypeError, ValueError):
             return default
 
-    page = max(1, _int("page", 1))
+    # Bounded: a page number no offset can reach is just past the end (unbounded, SQLite
+    # raised OverflowError on ?page=99999999999999999999).
+    page = min(max(1, _int("page", 1)), MAX_ID)
     per_page = min(max(1, _int("per_page", default_per_page)), max_per_page)
     return page, per_page
 

@@ -14,7 +14,9 @@ from pathlib import Path
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from webapp.core.db import after_rollback
 from webapp.core.errors import ValidationError
+from webapp.extensions import db
 
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 AVATAR_SIZES = {"large": 256, "small": 64}
@@ -140,7 +142,10 @@ def save_private_document(stream, kind="proofs"):
     data = _read_limited(stream, current_app.config["PROOF_MAX_BYTES"])
     ext, mime, payload = check_document(data)
     key = f"{secrets.token_hex(16)}.{ext}"
-    _atomic_write(_upload_dir(kind) / key, payload)
+    path = _upload_dir(kind) / key
+    # Stored for the action under way: removed again if its transaction rolls back.
+    after_rollback(db.session(), lambda: path.unlink(missing_ok=True))
+    _atomic_write(path, payload)
     return key, mime
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 from webapp.api import api_route
 from webapp.api.schemas import PageArgs, page_from_list, page_of
 from webapp.core.pagination import paginate
+from webapp.core.permissions import guard
 from webapp.suggestions import services
 from webapp.suggestions.schemas import (
     AnswerSchema,
@@ -33,6 +34,7 @@ from webapp.suggestions.schemas import (
     SuggestionSummarySchema,
     SuggestionSupportSchema,
 )
+from webapp.suggestions.services import rules
 
 TAGS = ["suggestions"]
 LEADER_TAGS = ["leaders"]
@@ -43,15 +45,16 @@ def _suggestion(suggestion_id):
     return services.get_suggestion(suggestion_id, current_user)
 
 
-def _staff_suggestion(suggestion_id):
-    """Staff only, on a suggestion that exists: checked before the body (403, then 404, then 422)."""
-    services.require_staff(current_user)
-    return _suggestion(suggestion_id)
+def _may(rule, staff=False):
+    """A `before` hook: the action's rule on the suggestion the path names, checked before the
+    body is read — 403 (staff only), 404 (not visible), 403 / 409 (the rule), only then 422."""
 
+    def before(suggestion_id):
+        if staff:
+            services.require_staff(current_user)
+        guard(rule(current_user, _suggestion(suggestion_id)))
 
-def _visible_suggestion(suggestion_id):
-    """A suggestion the caller may see (else 404), checked before the body."""
-    return _suggestion(suggestion_id)
+    return before
 
 
 # ---------------------------------------------------------------- suggestions
@@ -116,9 +119,8 @@ def support_suggestion(suggestion_id):
            summary="Accept (受理) or reject (不予受理) a submitted suggestion (staff)",
            description="409 illegal_transition when already screened, threshold_reached when rejecting a "
                        "suggestion whose co-signatures reached the threshold.",
-           tags=TAGS, auth=True, before=_staff_suggestion, request=ScreeningSchema, responses={200: SuggestionSchema}, errors=STAFF)
+           tags=TAGS, auth=True, before=_may(rules.why_not_screen, staff=True), request=ScreeningSchema, responses={200: SuggestionSchema}, errors=STAFF)
 def screen_suggestion(suggestion_id, decision, reason_id=None, note=None, leader_id=None):
-    services.require_staff(current_user)
     suggestion = _suggestion(suggestion_id)
     if decision == "accept":
         services.accept(current_user, suggestion, note=note or "", leader_id=leader_id)
@@ -129,30 +131,30 @@ def screen_suggestion(suggestion_id, decision, reason_id=None, note=None, leader
 
 @api_route("/suggestions/<int:suggestion_id>/assign", methods=["POST"], endpoint="assign_suggestion",
            summary="Assign an accepted suggestion to a leader, or reassign it before the answer (staff)",
-           tags=TAGS, auth=True, before=_staff_suggestion, request=AssignmentSchema, responses={200: SuggestionSchema}, errors=STAFF)
+           tags=TAGS, auth=True, before=_may(rules.why_not_assign, staff=True), request=AssignmentSchema, responses={200: SuggestionSchema}, errors=STAFF)
 def assign_suggestion(suggestion_id, leader_id, note=None):
-    services.require_staff(current_user)
     suggestion = _suggestion(suggestion_id)
     services.assign(current_user, suggestion, leader_id, note=note or "")
     return suggestion
 
 
-# Staff moderation: (path suffix, endpoint, summary, service, request schema, the body field it takes).
+# Staff moderation: (path suffix, endpoint, summary, service, its rule, request schema, the body field it takes).
 MODERATION = [
     ("close", "close_suggestion", "Close an answered suggestion the author has not rated (staff)", services.close,
-     CloseSchema, "note"),
+     rules.why_not_close, CloseSchema, "note"),
     ("hide", "hide_suggestion", "Hide a suggestion from the public, with a reason (staff)", services.hide,
-     HideSchema, "reason"),
-    ("unhide", "unhide_suggestion", "Show a hidden suggestion again (staff)", services.unhide, None, None),
+     rules.why_not_hide, HideSchema, "reason"),
+    ("unhide", "unhide_suggestion", "Show a hidden suggestion again (staff)", services.unhide,
+     rules.why_not_unhide, None, None),
     ("answer/hide", "hide_answer", "Hide a published answer from the public, with a reason (staff)",
-     services.hide_answer, HideSchema, "reason"),
-    ("answer/unhide", "unhide_answer", "Show a hidden answer again (staff)", services.unhide_answer, None, None),
+     services.hide_answer, rules.why_not_hide_answer, HideSchema, "reason"),
+    ("answer/unhide", "unhide_answer", "Show a hidden answer again (staff)", services.unhide_answer,
+     rules.why_not_unhide_answer, None, None),
 ]
 
 
 def _moderation_view(action, field):
     def view(suggestion_id, **body):
-        services.require_staff(current_user)
         suggestion = _suggestion(suggestion_id)
         if field is None:
             action(current_user, suggestion)
@@ -163,16 +165,16 @@ def _moderation_view(action, field):
     return view
 
 
-for _suffix, _endpoint, _summary, _action, _schema, _field in MODERATION:
+for _suffix, _endpoint, _summary, _action, _rule, _schema, _field in MODERATION:
     api_route(f"/suggestions/<int:suggestion_id>/{_suffix}", methods=["POST"], endpoint=_endpoint,
-              summary=_summary, tags=TAGS, auth=True, before=_staff_suggestion, request=_schema, responses={200: SuggestionSchema},
-              errors=STAFF)(_moderation_view(_action, _field))
+              summary=_summary, tags=TAGS, auth=True, before=_may(_rule, staff=True), request=_schema,
+              responses={200: SuggestionSchema}, errors=STAFF)(_moderation_view(_action, _field))
 
 
 @api_route("/suggestions/<int:suggestion_id>/answer", methods=["POST"], endpoint="answer_suggestion",
            summary="Publish the answer, or save a draft (the assigned leader)",
            description="201 when published; 200 when a draft was saved (returned in `draft`, to this leader only).",
-           tags=TAGS, auth=True, before=_visible_suggestion, request=AnswerSchema, responses={201: SuggestionSchema, 200: SuggestionSchema},
+           tags=TAGS, auth=True, before=_may(rules.why_not_answer), request=AnswerSchema, responses={201: SuggestionSchema, 200: SuggestionSchema},
            errors=STAFF)
 def answer_suggestion(suggestion_id, body, draft):
     suggestion = _suggestion(suggestion_id)
@@ -182,14 +184,14 @@ def answer_suggestion(suggestion_id, body, draft):
 
 @api_route("/suggestions/<int:suggestion_id>/follow-up", methods=["POST"], endpoint="ask_follow_up",
            summary="Ask the one follow-up question on the answer (the author)",
-           tags=TAGS, auth=True, before=_visible_suggestion, request=FollowUpSchema, responses={201: SuggestionFollowUpSchema}, errors=STAFF)
+           tags=TAGS, auth=True, before=_may(rules.why_not_follow_up), request=FollowUpSchema, responses={201: SuggestionFollowUpSchema}, errors=STAFF)
 def ask_follow_up(suggestion_id, question):
     return services.ask_follow_up(current_user, _suggestion(suggestion_id), question)
 
 
 @api_route("/suggestions/<int:suggestion_id>/follow-up/answer", methods=["POST"], endpoint="answer_follow_up",
            summary="Answer the author's follow-up question (the assigned leader)",
-           tags=TAGS, auth=True, before=_visible_suggestion, request=FollowUpAnswerSchema, responses={200: SuggestionFollowUpSchema},
+           tags=TAGS, auth=True, before=_may(rules.why_not_answer_follow_up), request=FollowUpAnswerSchema, responses={200: SuggestionFollowUpSchema},
            errors=STAFF)
 def answer_follow_up(suggestion_id, body):
     return services.answer_follow_up(current_user, _suggestion(suggestion_id), body)
@@ -198,7 +200,7 @@ def answer_follow_up(suggestion_id, body):
 @api_route("/suggestions/<int:suggestion_id>/rating", methods=["POST"], endpoint="rate_suggestion",
            summary="Rate the answer once (the author); closes the suggestion",
            description="409 already_rated the second time; follow_up_pending while a follow-up awaits its reply.",
-           tags=TAGS, auth=True, before=_visible_suggestion, request=RatingSchema, responses={201: SuggestionRatingSchema}, errors=STAFF)
+           tags=TAGS, auth=True, before=_may(rules.why_not_rate), request=RatingSchema, responses={201: SuggestionRatingSchema}, errors=STAFF)
 def rate_suggestion(suggestion_id, value, comment=None):
     return services.rate(current_user, _suggestion(suggestion_id), value, comment or "")
 

@@ -198,8 +198,10 @@ class Suggestion(db.Model):
     def is_publicly_visible(self):
         return self.is_visible_to(None)
 
-    def can_view(self, user):
-        return self.is_visible_to(user)
+    @property
+    def collects_signatures(self):
+        """Co-signatures (联名) are collected until the suggestion is answered (or refused)."""
+        return self.state in (SuggestionState.submitted.value,) + OPEN_STATES
 
     @property
     def published_answer(self):

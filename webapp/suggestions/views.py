@@ -199,6 +199,7 @@ def _permissions(suggestion, me):
         "screen": rules["can_screen"],
         "assign": rules["can_assign"],
         "close": rules["can_close"],
+        "refuse": rules["can_refuse"],
         "hide": rules["can_hide"],
         "unhide": rules["can_unhide"],
         "hide_answer": rules["can_hide_answer"],

@@ -42,7 +42,7 @@ from webapp.suggestions.services.rules import (
     why_not_refuse,
     why_not_screen,
 )
-from webapp.suggestions.services.settings import calendar, setting, support_threshold
+from webapp.suggestions.services.settings import calendar, setting
 from webapp.suggestions.services.timeline import add_event, link
 from webapp.suggestions.services.validation import clean_text
 
@@ -68,9 +68,8 @@ def refuse(actor, suggestion, reason_id=None, note=""):
 
     Refused once co-signatures reached the threshold, when the association must accept.
     """
-    guard(why_not_screen(actor, suggestion))
+    guard(why_not_refuse(actor, suggestion))
     note = _note(note)
-    guard(why_not_refuse(actor, suggestion, support_threshold()))
     reason = get_by_id(ScreeningReason, reason_id)
     if reason is None or not reason.active:
         raise ValidationError("请选择不予受理的理由", fields={"reason_id": "必选"})

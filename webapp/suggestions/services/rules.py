@@ -8,7 +8,8 @@ shows exactly when its action would succeed.
 """
 from webapp.core.errors import AuthenticationRequired, Conflict, NotFound, PermissionDenied
 from webapp.core.permissions import is_authenticated, is_staff
-from webapp.suggestions.models import OPEN_STATES, SuggestionState
+from webapp.suggestions.models import SuggestionState
+from webapp.suggestions.services.settings import support_threshold
 
 S = SuggestionState
 _STAFF_ONLY = "只有工作人员可以执行此操作"
@@ -63,7 +64,7 @@ def why_not_support(user, suggestion):
         return refusal
     if not suggestion.is_publicly_visible():
         return Conflict("只有公开的建议可以联名支持", code="not_public")
-    if suggestion.state not in (S.submitted.value,) + OPEN_STATES:
+    if not suggestion.collects_signatures:
         return Conflict("该建议已答复或已办结，不再征集联名", code="support_closed")
     if suggestion.author_id == user.id:
         return Conflict("不能为自己的建议联名", code="own_suggestion")
@@ -78,9 +79,11 @@ def why_not_screen(user, suggestion):
     return _staff_refusal(user) or _state_refusal(suggestion, S.submitted, message="该建议已经受理过了")
 
 
-def why_not_refuse(user, suggestion, threshold):
-    """Refusing also needs the co-signatures below the threshold: once reached, the
-    association must accept (it stays reached even if the setting is raised later)."""
+def why_not_refuse(user, suggestion, threshold=None):
+    """Refusing also needs the co-signatures below the threshold (SUGGESTION_SUPPORT_THRESHOLD
+    unless given): once reached, the association must accept (it stays reached even if the
+    setting is raised later)."""
+    threshold = support_threshold() if threshold is None else threshold
     refusal = why_not_screen(user, suggestion)
     if refusal:
         return refusal
@@ -208,6 +211,10 @@ def can_screen(user, suggestion):
     return why_not_screen(user, suggestion) is None
 
 
+def can_refuse(user, suggestion):
+    return why_not_refuse(user, suggestion) is None
+
+
 def can_assign(user, suggestion):
     return why_not_assign(user, suggestion) is None
 
@@ -250,9 +257,10 @@ def can_unhide_answer(user, suggestion):
 
 # The actions whose flags the API's `permissions` object carries, in its order.
 API_ACTIONS = ("support", "screen", "assign", "answer", "follow_up", "answer_follow_up", "rate", "close")
-MODERATION_ACTIONS = ("hide", "unhide", "hide_answer", "unhide_answer")
-# The page also shows the staff moderation buttons.
-PAGE_ACTIONS = API_ACTIONS + MODERATION_ACTIONS
+# The staff page also shows refusing (when the threshold allows it) and moderation.
+STAFF_PAGE_ACTIONS = ("refuse", "hide", "unhide", "hide_answer", "unhide_answer")
+# Every flag the suggestion page uses.
+PAGE_ACTIONS = API_ACTIONS + STAFF_PAGE_ACTIONS
 _RULES = {name: globals()[f"can_{name}"] for name in PAGE_ACTIONS}
 
 
