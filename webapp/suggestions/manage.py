@@ -9,13 +9,11 @@ from dataclasses import dataclass
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func
 
-from webapp.core.errors import NotFound, PermissionDenied, ServiceError
+from webapp.core.errors import PermissionDenied, ServiceError
 from webapp.core.forms import flash_service_error, show_service_error
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import staff_required
-from webapp.extensions import db
 from webapp.suggestions import services
 from webapp.suggestions.forms_manage import ListItemForm, ToggleForm
 from webapp.suggestions.models import ScreeningReason, Suggestion, SuggestionCategory
@@ -69,15 +67,10 @@ class ManagedList:
         return services.save_screening_reason(actor, label, reason_id=item_id, active=active, position=position)
 
     def get(self, item_id):
-        item = db.session.get(self.model, item_id)
-        if item is None:
-            raise NotFound(f"找不到该{self.noun}")
-        return item
+        return services.managed_item(self.model, item_id, self.noun)
 
     def usage(self):
-        rows = (db.session.query(self.usage_column, func.count(Suggestion.id))
-                .filter(self.usage_column.isnot(None)).group_by(self.usage_column))
-        return dict(rows.all())
+        return services.usage_counts(self.usage_column)
 
 
 LISTS = {

@@ -4,10 +4,11 @@ import re
 from sqlalchemy import func
 
 from webapp.core import audit
+from webapp.core.db import get_by_id
 from webapp.core.errors import NotFound, ValidationError
 from webapp.core.permissions import require_staff
 from webapp.extensions import db
-from webapp.suggestions.models import ScreeningReason, SuggestionAction, SuggestionCategory
+from webapp.suggestions.models import ScreeningReason, Suggestion, SuggestionAction, SuggestionCategory
 
 DEFAULT_CATEGORIES = ["科研政策", "人才评价", "学会治理", "科普工作", "创新创业", "其他"]
 DEFAULT_REASONS = ["不属于受理范围", "重复提交", "含广告内容", "含辱骂或人身攻击内容", "涉及诉讼或司法程序中的事项"]
@@ -38,6 +39,21 @@ def screening_reasons(include_inactive=False):
     if not include_inactive:
         q = q.filter(ScreeningReason.active.is_(True))
     return q.order_by(ScreeningReason.position, ScreeningReason.id).all()
+
+
+def managed_item(model, item_id, what):
+    """One category or screening reason by id (a 404 naming `what` otherwise)."""
+    item = get_by_id(model, item_id)
+    if item is None:
+        raise NotFound(f"找不到该{what}")
+    return item
+
+
+def usage_counts(column):
+    """{item id: suggestions using it} for Suggestion.category_id or .screening_reason_id."""
+    rows = (db.session.query(column, func.count(Suggestion.id))
+            .filter(column.isnot(None)).group_by(column))
+    return dict(rows.all())
 
 
 def _position(value):
