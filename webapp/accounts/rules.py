@@ -82,7 +82,3 @@ def can_suspend(actor, user):
 
 def can_unsuspend(actor, user):
     return why_not_unsuspend(actor, user) is None
-
-
-def can_decide_verification(actor, req):
-    return why_not_decide_verification(actor, req) is None

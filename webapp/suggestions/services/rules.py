@@ -199,60 +199,31 @@ def why_not_unhide_answer(user, suggestion):
     return None
 
 
-def can_view(user, suggestion):
-    return why_not_view(user, suggestion) is None
+def _as_bool(rule):
+    """`can_<action>(user, suggestion)`: the rule `why_not_<action>` as a bool."""
+
+    def can(user, suggestion):
+        return rule(user, suggestion) is None
+
+    can.__name__ = rule.__name__.replace("why_not_", "can_")
+    can.__doc__ = f"True when {rule.__name__} refuses nothing."
+    return can
 
 
-def can_support(user, suggestion):
-    return why_not_support(user, suggestion) is None
-
-
-def can_screen(user, suggestion):
-    return why_not_screen(user, suggestion) is None
-
-
-def can_refuse(user, suggestion):
-    return why_not_refuse(user, suggestion) is None
-
-
-def can_assign(user, suggestion):
-    return why_not_assign(user, suggestion) is None
-
-
-def can_answer(user, suggestion):
-    return why_not_answer(user, suggestion) is None
-
-
-def can_follow_up(user, suggestion):
-    return why_not_follow_up(user, suggestion) is None
-
-
-def can_answer_follow_up(user, suggestion):
-    return why_not_answer_follow_up(user, suggestion) is None
-
-
-def can_rate(user, suggestion):
-    return why_not_rate(user, suggestion) is None
-
-
-def can_close(user, suggestion):
-    return why_not_close(user, suggestion) is None
-
-
-def can_hide(user, suggestion):
-    return why_not_hide(user, suggestion) is None
-
-
-def can_unhide(user, suggestion):
-    return why_not_unhide(user, suggestion) is None
-
-
-def can_hide_answer(user, suggestion):
-    return why_not_hide_answer(user, suggestion) is None
-
-
-def can_unhide_answer(user, suggestion):
-    return why_not_unhide_answer(user, suggestion) is None
+can_view = _as_bool(why_not_view)
+can_support = _as_bool(why_not_support)
+can_screen = _as_bool(why_not_screen)
+can_refuse = _as_bool(why_not_refuse)
+can_assign = _as_bool(why_not_assign)
+can_answer = _as_bool(why_not_answer)
+can_follow_up = _as_bool(why_not_follow_up)
+can_answer_follow_up = _as_bool(why_not_answer_follow_up)
+can_rate = _as_bool(why_not_rate)
+can_close = _as_bool(why_not_close)
+can_hide = _as_bool(why_not_hide)
+can_unhide = _as_bool(why_not_unhide)
+can_hide_answer = _as_bool(why_not_hide_answer)
+can_unhide_answer = _as_bool(why_not_unhide_answer)
 
 
 # The actions whose flags the API's `permissions` object carries, in its order.
