@@ -440,7 +440,7 @@ def revoke_role(actor, user, role):
 
 
 def suspend_user(actor, user, reason):
-    require_staff(actor, message=None)
+    require_staff(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(fields={"reason": "请填写停用原因"})

@@ -41,7 +41,7 @@ def parse_verification_state(value):
 
 def list_users(actor, q=None, role=None, state=None):
     """Users matching a search, newest first. Unknown filters are refused, not ignored."""
-    require_staff(actor, message=None)
+    require_staff(actor)
     if role:
         role = parse_role(role)
     if state and state not in USER_STATES:
@@ -50,7 +50,7 @@ def list_users(actor, q=None, role=None, state=None):
 
 
 def get_user(actor, user_id):
-    require_staff(actor, message=None)
+    require_staff(actor)
     return accounts.get_user(user_id)
 
 
@@ -65,7 +65,7 @@ def revoke_role(actor, user, role):
 
 
 def dashboard_counts(actor):
-    require_staff(actor, message=None)
+    require_staff(actor)
     return accounts.account_counts()
 
 
@@ -73,13 +73,13 @@ def dashboard_counts(actor):
 
 def list_verifications(actor, state=VerificationState.pending):
     """The queue: pending requests oldest first; decided ones most recently decided first."""
-    require_staff(actor, message=None)
+    require_staff(actor)
     state = parse_verification_state(state)
     return accounts.verification_queue(state)
 
 
 def get_verification(actor, request_id):
-    require_staff(actor, message=None)
+    require_staff(actor)
     req = accounts.find_verification(request_id)
     if req is None:
         raise NotFound("找不到该认证申请")
@@ -87,14 +87,14 @@ def get_verification(actor, request_id):
 
 
 def verification_counts(actor):
-    require_staff(actor, message=None)
+    require_staff(actor)
     return accounts.verification_counts()
 
 
 # ---------------------------------------------------------------- audit log
 
 def audit_log(actor, action=None, object_type=None, object_id=None):
-    require_staff(actor, message=None)
+    require_staff(actor)
     q = query_log(action=action or None, object_type=object_type or None)
     if object_id:
         q = q.filter(AuditLog.object_id == object_id)
@@ -103,13 +103,13 @@ def audit_log(actor, action=None, object_type=None, object_id=None):
 
 def audit_actions(actor):
     """Every action that appears in the log, for the filter."""
-    require_staff(actor, message=None)
+    require_staff(actor)
     return [a for (a,) in db.session.query(AuditLog.action).distinct().order_by(AuditLog.action)]
 
 
 def audit_about_user(actor, user, limit=20):
     """Recent entries whose object is the user or one of their verification requests."""
-    require_staff(actor, message=None)
+    require_staff(actor)
     request_ids = accounts.verification_ids_of(user)
     return query_log().filter(or_(
         and_(AuditLog.object_type == "user", AuditLog.object_id == user.id),

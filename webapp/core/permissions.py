@@ -35,8 +35,8 @@ def require_role(user, *roles, message=None):
         raise PermissionDenied(message)
 
 
-def require_staff(user, message="只有工作人员可以执行此操作"):
-    require_role(user, *STAFF_ROLES, message=message)
+def require_staff(user):
+    require_role(user, *STAFF_ROLES, message="只有工作人员可以执行此操作")
 
 
 def guard(refusal):

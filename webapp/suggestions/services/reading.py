@@ -14,7 +14,7 @@ from webapp.suggestions.models import (
     SuggestionState,
     SuggestionSupport,
 )
-from webapp.suggestions.services.rules import can_see_answer, why_not_view
+from webapp.suggestions.services.rules import can_see_answer, is_answering_leader, why_not_view
 from webapp.suggestions.services.settings import ATTACHMENT_KIND, SORTS
 
 S = SuggestionState
@@ -100,8 +100,6 @@ def answer_visible_to(suggestion, viewer):
 
 def draft_visible_to(suggestion, viewer):
     """The unpublished draft, for the leader who writes it only."""
-    from webapp.suggestions.services.rules import is_answering_leader
-
     answer = suggestion.answer
     if answer is not None and answer.is_draft and is_answering_leader(viewer, suggestion):
         return answer
