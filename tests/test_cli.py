@@ -32,7 +32,7 @@ def test_seed_demo_creates_demo_accounts_once(app, db):
     queue = VerificationRequest.query.all()
     assert [(r.user.username, r.state) for r in queue] == [("member2", "pending")]
     proof = Path(app.config["UPLOAD_DIR"]) / "proofs" / queue[0].proof_key
-    assert proof.exists() and queue[0].proof_mime == "image/jpeg"
+    assert proof.exists() and queue[0].proof_mime == "image/png"
 
 
 def test_seed_demo_refuses_production(app, db):

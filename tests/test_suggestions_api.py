@@ -271,7 +271,7 @@ def test_multipart_submit_with_an_image_attachment(client, people, app, check):
     resp = client.post(f"{API}/suggestions", json=submission(people, addressee_id=0), headers=people.h["member"])
     assert resp.status_code == 201 and resp.get_json()["addressee"] is None
     [attachment] = s["attachments"]
-    assert attachment["filename"] == "现场照片.jpg" and attachment["mime"] == "image/jpeg"  # re-encoded
+    assert attachment["filename"] == "现场照片.png" and attachment["mime"] == "image/png"  # re-encoded, still a PNG
     assert attachment["size"] > 0
     assert attachment["url"] == f"/suggestions/{s['id']}/attachments/{attachment['id']}"
     assert len(attachment_files(app)) == 1

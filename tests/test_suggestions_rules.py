@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.pdf_samples import valid_pdf
 from webapp.core import ratelimit
 from webapp.core.errors import AuthenticationRequired, Conflict, NotFound, RateLimited, ValidationError
 from webapp.core.models import AuditLog
@@ -220,7 +221,7 @@ def png_bytes(size=(40, 30)):
     return buf.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = valid_pdf()
 
 
 def upload(data, name):
@@ -232,19 +233,20 @@ def stored_files(app):
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-def test_attachments_are_checked_and_stored(app, people, suggestion_lists):
+def test_attachments_are_checked_and_stored(app, db, people, suggestion_lists):
     s = services.submit(people["author"], TITLE, BODY, category_id(),
                         attachments=[upload(png_bytes(), "现场照片.png"), upload(PDF, "C:\\材料\\说明.pdf")])
+    db.session.commit()  # files move into place on commit
     a_img, a_pdf = s.attachments
-    assert (a_img.filename, a_pdf.filename) == ("现场照片.jpg", "说明.pdf")
-    assert (a_img.mime, a_pdf.mime) == ("image/jpeg", "application/pdf")
+    assert (a_img.filename, a_pdf.filename) == ("现场照片.png", "说明.pdf")  # a PNG stays a PNG
+    assert (a_img.mime, a_pdf.mime) == ("image/png", "application/pdf")
     assert a_img.is_image and not a_pdf.is_image
     assert stored_files(app) == sorted([a_img.storage_key, a_pdf.storage_key])
     folder = Path(app.config["UPLOAD_DIR"]) / "suggestions"
     assert (folder / a_pdf.storage_key).read_bytes() == PDF and a_pdf.size == len(PDF)
     # The image was re-encoded (metadata dropped): its stored type is the one recorded.
     with Image.open(folder / a_img.storage_key) as stored:
-        assert (stored.format, stored.size) == ("JPEG", (40, 30))
+        assert (stored.format, stored.size) == ("PNG", (40, 30))
     assert a_img.size == (folder / a_img.storage_key).stat().st_size
     attachment, path = services.attachment_for(people["author"], s.id, a_pdf.id)
     assert attachment is a_pdf and path == folder / a_pdf.storage_key

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.pdf_samples import valid_pdf
 from tests.staff_helpers import signed_in  # noqa: F401  (fixture)
 from tests.web_helpers import field_error, html
 
@@ -21,7 +22,7 @@ def png_bytes(size=(40, 30), colour=(200, 30, 30)):
     return buf.getvalue()
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF_BYTES = valid_pdf()
 
 
 def form_data(category, **overrides):
@@ -236,7 +237,7 @@ def test_submit_with_image_and_pdf(signed_in, people, suggestion_lists, app, db)
     assert resp.headers["Location"] == f"/suggestions/{s.id}"
     assert (s.title, s.addressee_id, s.visibility, s.state) == (
         "关于设立青年科学家启动基金的建议", people["leader"].id, "public", "submitted")
-    assert [(a.filename, a.mime) for a in s.attachments] == [("现场照片.jpg", "image/jpeg"),
+    assert [(a.filename, a.mime) for a in s.attachments] == [("现场照片.png", "image/png"),
                                                               ("调研报告.pdf", "application/pdf")]
     assert len(upload_files(app)) == 2
     page = html(c.get(resp.headers["Location"]))
@@ -245,12 +246,13 @@ def test_submit_with_image_and_pdf(signed_in, people, suggestion_lists, app, db)
     assert f'<img src="{image_url}"' in page
     assert "调研报告.pdf" in page
     resp = c.get(image_url)
-    assert resp.status_code == 200 and resp.mimetype == "image/jpeg"
+    assert resp.status_code == 200 and resp.mimetype == "image/png"
     assert resp.headers["Content-Disposition"].startswith("inline")
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     resp = c.get(f"/suggestions/{s.id}/attachments/{s.attachments[1].id}")
     assert resp.mimetype == "application/pdf" and resp.data == PDF_BYTES
-    assert resp.headers["Content-Disposition"].startswith("inline")
+    # A user's PDF is a sandboxed download, never a page of the site (tests/security/test_uploads_pdf.py).
+    assert resp.headers["Content-Disposition"].startswith("attachment")
 
 
 def test_bad_attachment_stores_nothing(signed_in, people, suggestion_lists, app, db):

@@ -7,10 +7,11 @@ import re
 import pytest
 from PIL import Image
 
+from tests.pdf_samples import valid_pdf
 from tests.web_helpers import field_error, html
 
 URL = "/account/verification"
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = valid_pdf()
 
 
 def valid_id_number():
@@ -87,18 +88,18 @@ def test_apply_with_image_proof(client, post_form, member):
     resp = apply(client, post_form, application(png_bytes(), "card.png"))
     assert resp.status_code == 302
     [req] = requests_of(member)
-    assert req.proof_mime == "image/jpeg"  # re-encoded without metadata
+    assert req.proof_mime == "image/png"  # re-encoded without metadata, a PNG as a PNG
     resp = client.get(f"{URL}/{req.id}/proof")
-    assert resp.status_code == 200 and resp.mimetype == "image/jpeg"
+    assert resp.status_code == 200 and resp.mimetype == "image/png"
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     assert not resp.headers.get("Content-Disposition", "").startswith("attachment")
     with Image.open(io.BytesIO(resp.data)) as proof:
-        assert proof.format == "JPEG" and proof.size == (320, 200)
+        assert proof.format == "PNG" and proof.size == (320, 200)
 
 
 @pytest.mark.parametrize("proof, filename, message", [
     ("这是一段文字，不是证明材料。".encode() * 20, "proof.pdf", "文件不是可识别的图片"),
-    (b"%PDF-1.4\n1 0 obj << >> endobj\n", "cut.pdf", "PDF 文件不完整或已损坏"),
+    (b"%PDF-1.4\n1 0 obj << >> endobj\n", "cut.pdf", "PDF 文件无法解析或已损坏"),
     (b"", "empty.pdf", "文件为空"),
 ])
 def test_bad_proof_is_refused(client, post_form, member, proof, filename, message):

@@ -77,7 +77,7 @@ def create_app(config=None):
 
 
 def _init_extensions(app):
-    from webapp.core import ratelimit, security
+    from webapp.core import ratelimit, security, uploads
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
@@ -92,6 +92,7 @@ def _init_extensions(app):
                       manage_session=False)
     ratelimit.init_app(app)
     security.init_app(app)
+    uploads.init_app(app)
 
     from webapp.accounts.models import AnonymousUser, User
 

@@ -22,6 +22,7 @@ from webapp.accounts.models import (
     Role,
     User,
     UserRole,
+    VerificationRequest,
 )
 from webapp.accounts.tokens import (  # noqa: F401  (re-exported: one entry point for callers)
     active_tokens,
@@ -45,7 +46,7 @@ from webapp.accounts.verification import (  # noqa: F401
     verification_queue,
 )
 from webapp.core import audit, ratelimit, uploads
-from webapp.core.db import after_commit, after_rollback, get_by_id, utcnow
+from webapp.core.db import after_commit, get_by_id, utcnow
 from webapp.core.errors import (
     NotFound,
     RateLimited,
@@ -399,14 +400,27 @@ def update_profile(user, display_name, institution="", discipline_tags=(), bio="
     return user
 
 
+def referenced_avatar_files(names):
+    """The stored avatar file names among `names` whose key a user still has (for `flask uploads sweep`)."""
+    keys = {uploads.avatar_key_of(name): name for name in names}
+    keys.pop(None, None)
+    rows = db.session.query(User.avatar_key).filter(User.avatar_key.in_(list(keys)))
+    in_use = {key for (key,) in rows}
+    return {name for name in names if uploads.avatar_key_of(name) in in_use}
+
+
+def referenced_proofs(names):
+    """The stored proof file names among `names` that a verification request names."""
+    rows = db.session.query(VerificationRequest.proof_key).filter(VerificationRequest.proof_key.in_(names))
+    return {key for (key,) in rows}
+
+
 def set_avatar(user, stream):
     """Validate and store a new avatar; the old files are removed after the commit."""
     if stream is None:
         raise ValidationError("请选择一张图片", fields={"avatar": "请选择一张图片"})
     old = user.avatar_key
-    user.avatar_key = uploads.save_avatar(stream)
-    new = user.avatar_key
-    after_rollback(db.session(), lambda: uploads.delete_avatar(new))
+    user.avatar_key = uploads.save_avatar(stream)  # staged: in place on commit, gone on rollback
     if old:
         after_commit(db.session(), lambda: uploads.delete_avatar(old))
     db.session.flush()

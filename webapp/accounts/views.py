@@ -2,6 +2,7 @@
 real-name verification. Each view parses a form, calls accounts.services and
 shows a ServiceError on the form it came from.
 """
+import os
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -223,8 +224,8 @@ def upload_avatar():
 
 @bp.route("/avatars/<key>-<size>.webp")
 def avatar(key, size):
-    path = uploads.avatar_path(key, size)
-    if path is None or not path.exists():
+    path = uploads.stored_file(uploads.avatar_path(key, size))
+    if path is None:
         abort(404)
     return send_file(path, mimetype="image/webp", max_age=86400)
 
@@ -258,12 +259,15 @@ def verification():
 @login_required
 def verification_proof(request_id):
     req = services.get_verification(me(), request_id)  # NotFound for anyone else
-    path = uploads.private_document_path(req.proof_key)
-    if path is None or not path.exists():
+    path = uploads.stored_file(uploads.private_document_path(req.proof_key))
+    if path is None:
         abort(404)
     is_pdf = req.proof_mime == "application/pdf"
+    suffix = os.path.splitext(req.proof_key)[1]
     response = send_file(path, mimetype=req.proof_mime, as_attachment=is_pdf,
-                         download_name=f"verification-{req.id}-proof{path.suffix}", max_age=0)
+                         download_name=f"verification-{req.id}-proof{suffix}", max_age=0)
+    if is_pdf:
+        uploads.download_headers(response)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -2,8 +2,8 @@
 
 
 def init_app(app):
-    from webapp.core import audit, demo, nav
-    from webapp.suggestions import api, cli, leaders, manage, views  # noqa: F401  (api registers its routes)
+    from webapp.core import audit, demo, nav, uploads
+    from webapp.suggestions import api, cli, leaders, manage, services, views  # noqa: F401  (api registers its routes)
     from webapp.suggestions.models import SuggestionAction
 
     app.register_blueprint(views.bp)
@@ -13,3 +13,4 @@ def init_app(app):
     audit.register_actions(SuggestionAction)
     nav.register_section(app, "suggestions", "suggestions.index", ("suggestions", "leaders"))
     demo.register_seeder(app, "suggestions", cli.seed_demo)
+    uploads.register_store(app, services.ATTACHMENT_KIND, services.referenced_attachments)

@@ -129,7 +129,7 @@ class SuggestionAttachmentSchema(ResponseSchema):
     url = Computed("download_path", fields.String(
         metadata={"description": "Download path; served to those who may see the suggestion"}))
     filename = fields.String()
-    mime = fields.String(metadata={"description": "image/jpeg (images are re-encoded) or application/pdf"})
+    mime = fields.String(metadata={"description": "image/jpeg or image/png (images are re-encoded) or application/pdf"})
     size = fields.Integer(metadata={"description": "Bytes"})
 
     def download_path(self, attachment):

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from webapp.api.parsing import lenient_query
+from webapp.core import uploads
 from webapp.core.errors import RateLimited, ValidationError
 from webapp.core.forms import show_service_error
 from webapp.core.pagination import paginate, parse_page_args
@@ -231,9 +232,12 @@ def detail(suggestion_id):
 @bp.route("/<int:suggestion_id>/attachments/<int:attachment_id>")
 def attachment(suggestion_id, attachment_id):
     item, path = services.attachment_for(viewer(), suggestion_id, attachment_id)
-    inline = item.is_image or item.mime == "application/pdf"
-    response = send_file(path, mimetype=item.mime, as_attachment=not inline,
+    # Images (re-encoded from pixels) show inline; anything else, PDFs included, is a
+    # sandboxed download: a PDF viewer inside the browser runs on our origin.
+    response = send_file(path, mimetype=item.mime, as_attachment=not item.is_image,
                          download_name=safe_filename(item.filename), max_age=0)
+    if not item.is_image:
+        uploads.download_headers(response)
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Who may see it can change (hidden, reassigned): never from a shared cache.
     response.headers["Cache-Control"] = "private, no-cache"

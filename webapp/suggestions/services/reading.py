@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 from webapp.core.db import get_by_id
 from webapp.core.errors import NotFound, ValidationError
 from webapp.core.permissions import guard, is_authenticated, require_login
-from webapp.core.uploads import private_document_path
+from webapp.core.uploads import private_document_path, stored_file
 from webapp.extensions import db
 from webapp.suggestions.models import (
     ANSWERED_STATES,
@@ -112,7 +112,14 @@ def attachment_for(viewer, suggestion_id, attachment_id):
     attachment = db.session.get(SuggestionAttachment, attachment_id)
     if attachment is None or attachment.suggestion_id != suggestion.id:
         raise NotFound("找不到该附件")
-    path = private_document_path(attachment.storage_key, ATTACHMENT_KIND)
-    if path is None or not path.exists():
+    # Between the commit and the move into place the file is still under its staging name.
+    path = stored_file(private_document_path(attachment.storage_key, ATTACHMENT_KIND))
+    if path is None:
         raise NotFound("找不到该附件")
     return attachment, path
+
+
+def referenced_attachments(names):
+    """The stored attachment file names among `names` that an attachment row names (for `flask uploads sweep`)."""
+    rows = db.session.query(SuggestionAttachment.storage_key).filter(SuggestionAttachment.storage_key.in_(names))
+    return {key for (key,) in rows}

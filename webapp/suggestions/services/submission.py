@@ -5,11 +5,11 @@ import secrets
 from flask import current_app
 
 from webapp.core import ratelimit
-from webapp.core.db import after_rollback, utcnow
+from webapp.core.db import utcnow
 from webapp.core.errors import RateLimited, ValidationError
 from webapp.core.permissions import require_login
 from webapp.core.timeutil import local_zone
-from webapp.core.uploads import UploadError, _atomic_write, _upload_dir, check_document
+from webapp.core.uploads import UploadError, _upload_dir, check_document, store
 from webapp.core.workdays import add_working_days, local_date
 from webapp.extensions import db
 from webapp.suggestions.models import EventKind, Suggestion, SuggestionAttachment, SuggestionState
@@ -44,7 +44,8 @@ def submit(author, title, body, category_id, addressee_id=None, visibility="publ
     """A member submits a suggestion. Attachments are (stream, filename) pairs.
 
     All fields and every attachment are checked before anything is written; the files are
-    written last and removed again if the action's transaction rolls back.
+    written last under staging names, moved into place when the action's transaction
+    commits and removed if it rolls back.
     """
     require_login(author)
     limit, window = setting("SUGGESTION_POST_LIMIT"), setting("SUGGESTION_POST_WINDOW")
@@ -85,9 +86,7 @@ def submit(author, title, body, category_id, addressee_id=None, visibility="publ
         storage_key = f"{secrets.token_hex(16)}.{filename.rsplit('.', 1)[-1]}"
         suggestion.attachments.append(SuggestionAttachment(storage_key=storage_key, mime=mime,
                                                            filename=filename, size=len(payload)))
-        path = folder / storage_key
-        after_rollback(db.session(), lambda path=path: path.unlink(missing_ok=True))
-        _atomic_write(path, payload)
+        store(folder / storage_key, payload)  # in place once the transaction commits
     add_event(suggestion, EventKind.submitted, author)
     ratelimit.hit(key, window)
     db.session.flush()
