@@ -77,7 +77,7 @@ def create_app(config=None):
 
 
 def _init_extensions(app):
-    from webapp.core import ratelimit, security, uploads
+    from webapp.core import idempotency, ratelimit, security, uploads
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
@@ -93,6 +93,7 @@ def _init_extensions(app):
     ratelimit.init_app(app)
     security.init_app(app)
     uploads.init_app(app)
+    idempotency.init_app(app)
 
     from webapp.accounts.models import AnonymousUser, User
 

@@ -63,6 +63,8 @@ def load_config():
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "API_MAX_PER_PAGE": _int("API_MAX_PER_PAGE", 100),
         "API_TOKEN_MAX_AGE_DAYS": _int("API_TOKEN_MAX_AGE_DAYS", 180),
+        # How long the first answer to an Idempotency-Key (and a form's one-time token) is kept.
+        "IDEMPOTENCY_KEY_HOURS": _int("IDEMPOTENCY_KEY_HOURS", 24),
         "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         # Public holidays and exchanged working days (调休) for working-day deadlines.
         "WORK_CALENDAR_FILE": os.environ.get("WORK_CALENDAR_FILE", str(BASE_DIR / "content" / "work_calendar.json")),

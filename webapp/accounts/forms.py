@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
 
+from webapp.core.forms import OneTimeSubmission
+
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 
 
@@ -20,7 +22,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(OneTimeSubmission, FlaskForm):
     username = StringField("用户名",
                            render_kw={"required": True, "autocomplete": "username", "maxlength": 32})
     email = EmailField("电子邮箱", render_kw={"required": True, "autocomplete": "email"})
@@ -64,7 +66,7 @@ class AvatarForm(FlaskForm):
                        render_kw={"required": True, "accept": IMAGE_ACCEPT})
 
 
-class VerificationForm(FlaskForm):
+class VerificationForm(OneTimeSubmission, FlaskForm):
     real_name = StringField("真实姓名",
                             render_kw={"required": True, "autocomplete": "name", "maxlength": 64})
     organisation = StringField("工作单位",

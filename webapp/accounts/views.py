@@ -21,7 +21,7 @@ from webapp.accounts.forms import (
 )
 from webapp.core import uploads
 from webapp.core.errors import RateLimited, ServiceError, ValidationError
-from webapp.core.forms import show_service_error, uploaded
+from webapp.core.forms import already_submitted, redirect_after_submission, show_service_error, uploaded
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -61,6 +61,9 @@ def register():
     form = RegisterForm()
     status = form_status(form)
     if form.validate_on_submit():
+        done = already_submitted(None, form)  # the page submitted twice (the first one signed in)
+        if done:
+            return done
         try:
             user = services.register_user(form.username.data, form.email.data, form.password.data,
                                           form.display_name.data, password_confirm=form.password_confirm.data or "")
@@ -69,7 +72,7 @@ def register():
         else:
             login_user(user)
             flash(f"注册成功，欢迎加入科技工作者之家，{user.display_name}！", "success")
-            return redirect(user.url)
+            return redirect_after_submission(None, form, user.url)
     return render_template("accounts/register.html", form=form), status
 
 
@@ -238,6 +241,9 @@ def verification():
     form = VerificationForm()
     status = form_status(form)
     if form.validate_on_submit():
+        done = already_submitted(me(), form)
+        if done:
+            return done
         try:
             services.apply_for_verification(me(), form.real_name.data, form.organisation.data,
                                             form.position.data, uploaded(form.proof), form.id_number.data)
@@ -245,7 +251,7 @@ def verification():
             status = show_service_error(form, exc)
         else:
             flash("认证申请已提交，工作人员审核后会通知您。", "success")
-            return redirect(url_for("accounts.verification"))
+            return redirect_after_submission(me(), form, url_for("accounts.verification"))
     # The resident ID number is never sent back to the browser, not even on a re-render.
     form.id_number.data = ""
     return render_template(

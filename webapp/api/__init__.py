@@ -7,6 +7,7 @@ Conventions every capability follows:
 - a list is `{"items", "page", "per_page", "total"}` with `?page=&per_page=` (capped);
 - a create answers 201 with the resource;
 - errors are `{"error": {"code", "message", "fields"}}` with the right 4xx status;
+- a create (a POST answering 201) honours an `Idempotency-Key` header (core/idempotency.py);
 - rendered user markup is in `*_html` fields, already sanitised.
 
 Each capability declares its routes in its own `api.py` with `@api_route` and its request
@@ -27,6 +28,7 @@ from webapp.api.fields import storable
 from webapp.api.openapi import registry
 from webapp.api.parsing import parse
 from webapp.api.schemas import response_schema
+from webapp.core import idempotency
 from webapp.core.errors import NotFound
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -34,7 +36,7 @@ bp.before_request(load_bearer_user)
 
 
 def api_route(rule, methods=("GET",), *, auth=False, before=None, request=None, multipart=None, optional_body=False,
-              query=None, responses=None, context=None, endpoint=None, **doc):
+              query=None, responses=None, context=None, endpoint=None, idempotent=None, **doc):
     """Route `rule` on the API blueprint, describe it in the OpenAPI document, and around
     the view: check the bearer token (`auth`), run `before(**path_values)` (who may act on
     what the path names: a 403 or 404 comes before any complaint about the body), read the body (`request`, a `RequestSchema`;
@@ -45,10 +47,14 @@ def api_route(rule, methods=("GET",), *, auth=False, before=None, request=None, 
 
     A view returns an object, or (object, status) when it can answer with another status
     than the first in `responses`; a status whose schema is None has no body.
+    A create (POST answering 201, or `idempotent=True`) honours an `Idempotency-Key` header:
+    after the token check, a key already answered for the caller gives that answer again.
     Further OpenAPI keywords: summary, description, tags, errors (extra 4xx statuses).
     """
     responses = responses or {200: None}
     default_status = next(iter(responses))
+    if idempotent is None:
+        idempotent = "POST" in methods and 201 in responses
 
     def decorator(fn):
         @wraps(fn)
@@ -57,6 +63,10 @@ def api_route(rule, methods=("GET",), *, auth=False, before=None, request=None, 
                 require_token()
             if any(isinstance(value, str) and not storable(value) for value in values.values()):
                 raise NotFound()  # no row is named with a NUL (PostgreSQL refuses to compare one)
+            # Before the rules: once created, a retry must get the first answer, not a 409.
+            attempt = idempotency.api_attempt(current_user) if idempotent else None
+            if attempt is not None and attempt.replay is not None:
+                return (*attempt.replay, {"Idempotent-Replayed": "true"})
             if before is not None:
                 before(**values)
             if query is not None:
@@ -69,16 +79,18 @@ def api_route(rule, methods=("GET",), *, auth=False, before=None, request=None, 
             body, status = result if isinstance(result, tuple) else (result, default_status)
             schema = responses[status]
             if schema is None:
-                return "", status
-            if isinstance(schema, dict):  # a plain JSON schema: the view's dict as it is
-                return body, status
-            with Context({"viewer": current_user._get_current_object(), **(context or {})}):
-                return response_schema(schema).dump(body), status
+                body = ""
+            elif not isinstance(schema, dict):  # a plain JSON schema: the view's dict as it is
+                with Context({"viewer": current_user._get_current_object(), **(context or {})}):
+                    body = response_schema(schema).dump(body)
+            if attempt is not None:
+                body, status = attempt.remember(body, status)
+            return body, status
 
         view.token_required = auth  # read by the test that the document's security matches
         for method in methods:
             registry.add(rule, method, fn, endpoint=endpoint, auth=auth, request=request, multipart=multipart,
-                         query=query, responses=responses, **doc)
+                         query=query, responses=responses, idempotent=idempotent, **doc)
         bp.add_url_rule(rule, endpoint=endpoint or fn.__name__, view_func=view, methods=list(methods))
         return fn
 

@@ -18,6 +18,8 @@ from apispec.ext.marshmallow.common import resolve_schema_cls, resolve_schema_in
 
 from webapp.api.fields import Computed
 from webapp.api.schemas import ErrorSchema, PageArgs, RequestSchema, ResponseSchema
+from webapp.core.idempotency import HEADER as IDEMPOTENCY_HEADER
+from webapp.core.idempotency import HEADER_SCHEMA as IDEMPOTENCY_SCHEMA
 
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 ERROR = "#/components/schemas/Error"
@@ -27,6 +29,9 @@ INFO = {
     "description": "JSON API for mobile clients of Scientists' Home. Lists are "
                    "{items, page, per_page, total}; errors are {error: {code, message, fields}}.",
 }
+IDEMPOTENCY_DOC = ("A key chosen by the client (e.g. a UUID) to make a retry safe: the same key with the same "
+                   "request within 24 hours gets the first response again (status and body) instead of "
+                   "creating twice; the same key with another request is a 422 `idempotency_key_reused`.")
 _STATUS = {200: "OK", 201: "Created", 204: "No Content", 400: "Malformed request", 401: "Authentication required",
            403: "Forbidden", 404: "Not found", 409: "Conflict", 422: "Validation error", 429: "Too many requests"}
 
@@ -125,6 +130,7 @@ class Operation:
     query: type = None
     responses: dict = field(default_factory=lambda: {200: None})
     errors: tuple = ()
+    idempotent: bool = False
 
     def to_dict(self, converter):
         op = {"operationId": self.operation_id, "summary": self.summary, "tags": list(self.tags), "responses": {}}
@@ -135,6 +141,9 @@ class Operation:
                   for conv, name in _PARAM.findall(self.rule)]
         if self.query is not None:
             params += converter.schema2parameters(self.query, location="query")
+        if self.idempotent:
+            params.append({"name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
+                           "schema": dict(IDEMPOTENCY_SCHEMA), "description": IDEMPOTENCY_DOC})
         if params:
             op["parameters"] = params
         if self.request is not None:
@@ -152,6 +161,8 @@ class Operation:
         errors = set(self.errors)
         if self.request is not None:
             errors |= {400, 422}
+        if self.idempotent:
+            errors.add(422)  # a malformed key, or a key reused for another request
         if self.auth:
             op["security"] = [{"bearerAuth": []}]
             errors.add(401)

@@ -4,9 +4,35 @@ Services validate; forms render fields and carry CSRF; when a service raises, th
 calls one of these helpers, which also tells the unit of work to roll the action back
 (`core.uow.abandon`), so no view rolls back by hand.
 """
-from flask import flash
+from flask import flash, redirect
+from wtforms import HiddenField
 
+from webapp.core import idempotency
 from webapp.core.uow import abandon
+
+
+class OneTimeSubmission:
+    """Mixin for a form that creates something: a hidden token, new on every rendering of
+    the page (kept on a re-render after an error), so that a double click or a resubmitted
+    page creates nothing twice. Views call `already_submitted` before the service and
+    `redirect_after_submission` after it."""
+
+    submission_token = HiddenField(default=idempotency.new_submission_token)
+
+
+def already_submitted(user, form):
+    """If this form's token already created something: a redirect there, with a message."""
+    location = idempotency.submitted_location(user, form)
+    if location is None:
+        return None
+    flash("该表单已经提交过，没有重复提交。", "info")
+    return redirect(location)
+
+
+def redirect_after_submission(user, form, location):
+    """Remember that the form's token led to `location`, and go there (or, if a concurrent
+    submission of the same page won, where that one led: this one is rolled back)."""
+    return redirect(idempotency.remember_submission(user, form, location))
 
 
 def show_service_error(form, exc, default_field=None, fields=None, flash_unplaced=False):

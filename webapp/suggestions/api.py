@@ -192,7 +192,7 @@ def ask_follow_up(suggestion_id, question):
 @api_route("/suggestions/<int:suggestion_id>/follow-up/answer", methods=["POST"], endpoint="answer_follow_up",
            summary="Answer the author's follow-up question (the assigned leader)",
            tags=TAGS, auth=True, before=_may(rules.why_not_answer_follow_up), request=FollowUpAnswerSchema, responses={200: SuggestionFollowUpSchema},
-           errors=STAFF)
+           errors=STAFF, idempotent=True)  # creates the reply, though it answers 200
 def answer_follow_up(suggestion_id, body):
     return services.answer_follow_up(current_user, _suggestion(suggestion_id), body)
 

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 
+from webapp.core.forms import OneTimeSubmission
 from webapp.suggestions.models import Satisfaction, SuggestionState, Visibility
 from webapp.suggestions.services import BODY_MAX, COMMENT_MAX, NOTE_MAX, SORTS, TITLE_MAX
 
@@ -44,7 +45,7 @@ class FilterForm(FlaskForm):
 
 # ---------------------------------------------------------------- writing
 
-class SuggestionForm(FlaskForm):
+class SuggestionForm(OneTimeSubmission, FlaskForm):
     title = StringField("标题", render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
     body = TextAreaField("正文", render_kw={"rows": 10, "maxlength": BODY_MAX})
     category_id = SelectField("分类", validate_choice=False)
@@ -63,21 +64,21 @@ class ActionForm(FlaskForm):
     """A button that only needs the CSRF token (联名支持, 办结 without note, 恢复显示…)."""
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(OneTimeSubmission, FlaskForm):
     body = TextAreaField("答复内容", render_kw={"rows": 8, "maxlength": BODY_MAX})
     save_draft = SubmitField("保存草稿")
     publish = SubmitField("发布答复")
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(OneTimeSubmission, FlaskForm):
     question = TextAreaField("追问", render_kw={"rows": 3, "maxlength": NOTE_MAX})
 
 
-class FollowUpAnswerForm(FlaskForm):
+class FollowUpAnswerForm(OneTimeSubmission, FlaskForm):
     body = TextAreaField("答复追问", render_kw={"rows": 4, "maxlength": BODY_MAX})
 
 
-class RatingForm(FlaskForm):
+class RatingForm(OneTimeSubmission, FlaskForm):
     value = RadioField("您对答复的评价", validate_choice=False, choices=choices(Satisfaction.choices()))
     comment = TextAreaField("评价意见（可选）", render_kw={"rows": 3, "maxlength": COMMENT_MAX})
 

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from webapp.api.parsing import lenient_query
 from webapp.core import uploads
 from webapp.core.errors import RateLimited, ValidationError
-from webapp.core.forms import show_service_error
+from webapp.core.forms import OneTimeSubmission, already_submitted, redirect_after_submission, show_service_error
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import is_staff
 from webapp.suggestions import services
@@ -133,6 +133,9 @@ def new():
             form.addressee_id.data = to
         form.visibility.data = Visibility.public.value
     else:
+        done = already_submitted(viewer(), form)  # a double click or a resubmitted page
+        if done:
+            return done
         files = [(f.stream, f.filename) for f in request.files.getlist(form.attachments.name) if f and f.filename]
         try:
             suggestion = services.submit(viewer(), form.title.data, form.body.data, form.category_id.data,
@@ -147,7 +150,7 @@ def new():
         else:
             flash(f"建议已提交。科协工作人员将在 {current_app.config['SUGGESTION_SCREEN_DAYS']} 个工作日内受理，"
                   "结果会通知您。", "success")
-            return redirect(url_for(".detail", suggestion_id=suggestion.id))
+            return redirect_after_submission(viewer(), form, url_for(".detail", suggestion_id=suggestion.id))
         # Browsers cannot refill a file input: say so when files were chosen.
         if files and not form.attachments.errors:
             form.attachments.errors = ["请重新选择附件"]
@@ -256,6 +259,10 @@ def _act(suggestion_id, key, form, call, success):
     """Run one service call for a posted form; on a ValidationError show the page again with
     the problems on that form (422), keeping what was typed."""
     suggestion = services.get_suggestion(suggestion_id, viewer())
+    once = isinstance(form, OneTimeSubmission)
+    done = already_submitted(viewer(), form) if once else None
+    if done:
+        return done
     try:
         result = call(suggestion)
     except ValidationError as exc:
@@ -264,7 +271,8 @@ def _act(suggestion_id, key, form, call, success):
     message = success(result) if callable(success) else success
     if message:
         flash(message, "success")
-    return redirect(url_for(".detail", suggestion_id=suggestion_id))
+    location = url_for(".detail", suggestion_id=suggestion_id)
+    return redirect_after_submission(viewer(), form, location) if once else redirect(location)
 
 
 @bp.route("/<int:suggestion_id>/support", methods=["POST"])
