@@ -136,10 +136,9 @@ def _request_fingerprint():
         for name, value in sorted(request.form.items(multi=True)):
             digest.update(b"\x00f" + name.encode() + b"\x00" + value.encode())
         for name, upload in sorted(request.files.items(multi=True), key=lambda item: (item[0], item[1].filename or "")):
-            content = upload.stream.read()
+            content = hashlib.file_digest(upload.stream, "sha256").digest()
             upload.stream.seek(0)
-            digest.update(b"\x00u" + name.encode() + b"\x00" + (upload.filename or "").encode() + b"\x00"
-                          + hashlib.sha256(content).digest())
+            digest.update(b"\x00u" + name.encode() + b"\x00" + (upload.filename or "").encode() + b"\x00" + content)
     else:
         data = request.get_data(cache=True)
         try:
