@@ -88,3 +88,17 @@ HTML_WITH_PDF_HEADER = (b"%PDF-1.4\n<html><body><script>alert(document.cookie)</
 GARBAGE_PDF = b"%PDF-1.7\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 # What the old check accepted: a header, a catalogue without pages, and %%EOF.
 CATALOGUE_ONLY_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def parent_field_action_pdf():
+    """A widget annotation whose parent field (reachable only through /Parent) runs a script."""
+    writer = _writer()
+    field = writer._add_object(DictionaryObject({NameObject("/FT"): NameObject("/Tx"),
+                                                 NameObject("/AA"): DictionaryObject({NameObject("/K"): _js_action()})}))
+    widget = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
+        NameObject("/Rect"): ArrayObject([NumberObject(0), NumberObject(0), NumberObject(10), NumberObject(10)]),
+        NameObject("/Parent"): field,
+    })
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(widget)])
+    return _bytes(writer)

@@ -23,6 +23,7 @@ HOSTILE = {
     "document-level javascript": (samples.names_javascript_pdf, "脚本"),
     "page additional action": (samples.page_aa_pdf, "脚本"),
     "hex-escaped name": (samples.hex_escaped_js_pdf, "脚本"),
+    "script on a parent form field": (samples.parent_field_action_pdf, "脚本"),
     "launch action": (samples.launch_pdf, "启动外部程序"),
     "embedded file": (samples.embedded_file_pdf, "嵌入的文件"),
     "file attachment annotation": (samples.file_attachment_annotation_pdf, "嵌入的文件"),

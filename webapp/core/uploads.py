@@ -154,8 +154,8 @@ def _pdf_problem(data):
                     for key, value in obj.items():
                         if key in _FORBIDDEN_KEYS:
                             return _pdf_refusal(key)
-                        if key != "/Parent":  # the page tree is walked from its root
-                            todo.append(value)
+                        # /Parent too: a widget's parent field may carry actions reachable only that way
+                        todo.append(value)
                 elif isinstance(obj, ArrayObject):
                     todo.extend(obj)
                 elif isinstance(obj, NameObject) and obj in _FORBIDDEN_VALUES:
