@@ -303,3 +303,12 @@ def test_verification_form_submitted_twice(client, login, member):
     assert again.status_code == 302 and again.headers["Location"] == "/account/verification"
     assert VerificationRequest.query.count() == 1
     assert "该表单已经提交过" in html(client.get("/account/verification"))
+
+
+def test_a_bad_key_comes_after_the_404_and_403_of_the_path(client, member, auth_headers, make_suggestion):
+    headers = {**auth_headers(member), "Idempotency-Key": "a b"}
+    resp = client.post(f"{API}/suggestions/999999/follow-up", json={"question": "请问何时落实？"}, headers=headers)
+    assert resp.status_code == 404
+    s = make_suggestion(state="answered")  # not the member's: the rule refuses first
+    resp = client.post(f"{API}/suggestions/{s.id}/follow-up", json={"question": "请问何时落实？"}, headers=headers)
+    assert resp.status_code == 403

@@ -69,6 +69,8 @@ def api_route(rule, methods=("GET",), *, auth=False, before=None, request=None, 
                 return (*attempt.replay, {"Idempotent-Replayed": "true"})
             if before is not None:
                 before(**values)
+            if attempt is not None:
+                attempt.check()  # a malformed or reused key: 422, after the path's 403/404
             if query is not None:
                 values.update(parse(query, "query"))
             if multipart is not None and current_request.mimetype == "multipart/form-data":

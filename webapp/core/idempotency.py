@@ -151,15 +151,27 @@ def _request_fingerprint():
 
 class ApiAttempt:
     """One create sent with an Idempotency-Key: `replay` is the first answer to give again,
-    or None, and then `remember()` records this one's."""
+    or None; `check()` raises what is wrong with the key (a 422, which comes after the 403 and
+    404 of the path, as every 422 does), and then `remember()` records this one's answer."""
 
     def __init__(self, owner, key):
         self.owner, self.key = owner, key
+        self.replay = self.problem = None
+        if not _KEY_RE.match(key):
+            self.problem = ValidationError(f"{HEADER} 无效：应为 1–{KEY_MAX} 个可见 ASCII 字符（如 UUID）",
+                                           fields={HEADER: "格式无效"}, code="invalid_idempotency_key")
+            return
         self.request_hash = _request_fingerprint()
-        self.replay = None
         record = _find(owner, key)
         if record is not None:
-            self.replay = self._answer_of(record)
+            try:
+                self.replay = self._answer_of(record)
+            except ValidationError as exc:
+                self.problem = exc
+
+    def check(self):
+        if self.problem is not None:
+            raise self.problem
 
     def _answer_of(self, record):
         if record.request_hash != self.request_hash:
@@ -185,12 +197,7 @@ class ApiAttempt:
 def api_attempt(user):
     """The attempt for the request's Idempotency-Key, or None when it sent none."""
     key = request.headers.get(HEADER)
-    if key is None:
-        return None
-    if not _KEY_RE.match(key):
-        raise ValidationError(f"{HEADER} 无效：应为 1–{KEY_MAX} 个可见 ASCII 字符（如 UUID）",
-                              fields={HEADER: "格式无效"}, code="invalid_idempotency_key")
-    return ApiAttempt(owner_of(user, "api"), key)
+    return None if key is None else ApiAttempt(owner_of(user, "api"), key)
 
 
 # ---------------------------------------------------------------- pages
