@@ -4,6 +4,7 @@ Every setting can be overridden by an environment variable of the same name.
 `create_app(config)` also accepts a dict of overrides (used by tests).
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -82,6 +83,10 @@ def load_config():
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
+        # "Remember me" keeps a browser logged in this many days (logout or a password
+        # change ends it earlier, on the server).
+        "REMEMBER_COOKIE_DAYS": _int("REMEMBER_COOKIE_DAYS", 30),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int("REMEMBER_COOKIE_DAYS", 30)),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",

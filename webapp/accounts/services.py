@@ -274,6 +274,24 @@ def _dummy_password_hash():
     return _DUMMY_HASH[method]
 
 
+def end_sessions(user, tokens=True):
+    """End every browser session and remember-me cookie of `user` (the session version they
+    carry no longer matches) and, with `tokens`, revoke every API token. A caller that keeps
+    one browser logged in logs it in again with the new version."""
+    user.session_version += 1
+    if tokens:
+        revoke_all_tokens(user)
+    db.session.flush()
+
+
+def log_out(user):
+    """Logging out ends, on the server, the session and remember cookie it leaves: a copy of
+    either saved before no longer logs anyone in. (Both carry the session version, so the
+    account's other browsers are logged out too; its API tokens are left alone.)"""
+    if user is not None and getattr(user, "is_authenticated", False):
+        end_sessions(user, tokens=False)
+
+
 def change_password(user, current_password, new_password, new_password_confirm=None):
     """Change the password (`new_password_confirm`, when given, must repeat it); ends the other sessions."""
     errors = {field: f"请填写{label}" for field, value, label in (
@@ -289,7 +307,7 @@ def change_password(user, current_password, new_password, new_password_confirm=N
     if err:
         raise ValidationError(fields={"new_password": err})
     user.set_password(new_password)
-    user.session_version += 1
+    end_sessions(user)
     audit.record(user, AccountAction.password_changed, "user", user.id, f"{user.username} 修改了密码")
     db.session.flush()
     return user
@@ -363,7 +381,7 @@ def reset_password(token, new_password, password_confirm=None):
     if err:
         raise ValidationError(fields={"password": err})
     user.set_password(new_password)
-    user.session_version += 1
+    end_sessions(user)
     ratelimit.reset(_throttle_keys(user.username, None, user)[0])
     audit.record(user, AccountAction.password_reset, "user", user.id, f"{user.username} 通过邮件重置了密码")
     db.session.flush()
@@ -449,9 +467,14 @@ def suspend_user(actor, user, reason):
     guard(rules.why_not_suspend(actor, user))
     user.suspended_at = utcnow()
     user.suspended_reason = reason
-    user.session_version += 1  # ends existing sessions
-    revoke_all_tokens(user)
+    end_sessions(user)
     audit.record(actor, AccountAction.suspend, "user", user.id, f"停用 {user.username}", reason=reason)
+    send_mail(user.email, "科技工作者之家：您的账号已被停用", (
+        f"{user.display_name}，您好：\n\n"
+        f"您在科技工作者之家的账号 {user.username} 已被工作人员停用，原因：{reason}\n\n"
+        "所有设备上的登录均已退出，您的全部 API 令牌已被撤销。"
+        "如有异议，请通过网站“联系我们”页面所列方式与我们联系。\n"
+    ))
     db.session.flush()
 
 
