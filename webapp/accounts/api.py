@@ -21,7 +21,8 @@ bearer_token_loader(services.user_for_token)
 
 
 @api_route("/auth/register", methods=["POST"], summary="Register a member account", tags=["auth"],
-           request=RegistrationSchema, responses={201: UserSchema})
+           request=RegistrationSchema, responses={201: UserSchema},
+           context={"own_account": True})
 def register(username, email, password, display_name):
     return services.register_user(username, email, password, display_name)
 
