@@ -3,7 +3,7 @@ with private fields), bearer tokens, registration."""
 from marshmallow import fields, post_dump, validate
 
 from webapp.accounts import services
-from webapp.api.fields import REQUIRED, Computed, PlainHtml, Text, UtcDateTime
+from webapp.api.fields import REQUIRED, Bool, Computed, PlainHtml, Text, UtcDateTime
 from webapp.api.schemas import RequestSchema, ResponseSchema, dump_context, viewer
 from webapp.notifications.services import unread_count
 
@@ -120,10 +120,14 @@ class RegistrationSchema(RequestSchema):
     email = Text(required=True)
     password = Text(required=True, metadata={"minLength": services.MIN_PASSWORD_LENGTH})
     display_name = Text(required=True)
+    # Optional in the document (the first one did not have it), refused unless true.
+    accept_terms = Bool(load_default=False, metadata={
+        "description": "Must be true: the user has read and accepts 用户协议 (/terms) and 隐私政策 (/privacy)"})
 
     def service_problems(self, valid):
         _, problems = services.registration_problems(valid.get("username"), valid.get("email"),
-                                                     valid.get("password"), valid.get("display_name"))
+                                                     valid.get("password"), valid.get("display_name"),
+                                                     accept_terms=valid.get("accept_terms", False))
         return problems
 
 

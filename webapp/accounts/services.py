@@ -37,8 +37,12 @@ from webapp.accounts.verification import (  # noqa: F401
     approve_verification,
     find_verification,
     get_verification,
+    id_number_holder,
+    identity_holders,
     pending_verification,
     reject_verification,
+    verification_conflicts,
+    verification_conflicts_of,
     verification_counts,
     verification_history,
     verification_ids_of,
@@ -174,9 +178,15 @@ def confirmation_problem(password, confirm, label="确认密码"):
     return None
 
 
-def registration_problems(username, email, password, display_name, password_confirm=None):
-    """Check a registration without writing: (cleaned values, {field: message})."""
+TERMS_REFUSED = "请阅读并同意用户协议和隐私政策"
+
+
+def registration_problems(username, email, password, display_name, password_confirm=None, accept_terms=None):
+    """Check a registration without writing: (cleaned values, {field: message}).
+    `accept_terms`: None when not asked (accounts made by staff or the CLI), else it must be true."""
     errors = {}
+    if accept_terms is not None and accept_terms is not True:
+        errors["accept_terms"] = TERMS_REFUSED
     err = confirmation_problem(password, password_confirm)
     if err:
         errors["password_confirm"] = err
@@ -201,13 +211,23 @@ def registration_problems(username, email, password, display_name, password_conf
     return (username, email, display_name), errors
 
 
-def register_user(username, email, password, display_name, roles=(Role.member,), password_confirm=None):
-    """Register an account; `password_confirm`, when given, must repeat the password."""
+def sign_up(username, email, password, display_name, accept_terms, password_confirm=None):
+    """Someone registering themself (the page and the API): they must accept 用户协议 and
+    隐私政策, and the acceptance is recorded."""
+    return register_user(username, email, password, display_name, password_confirm=password_confirm,
+                         accept_terms=bool(accept_terms))
+
+
+def register_user(username, email, password, display_name, roles=(Role.member,), password_confirm=None,
+                  accept_terms=None):
+    """Register an account; `password_confirm`, when given, must repeat the password;
+    `accept_terms`, when given, must be true (see `sign_up`)."""
     (username, email, display_name), errors = registration_problems(username, email, password, display_name,
-                                                                    password_confirm)
+                                                                    password_confirm, accept_terms)
     if errors:
         raise ValidationError("注册信息有误", fields=errors)
-    user = User(username=username, email=email, display_name=display_name, discipline_tags=[])
+    user = User(username=username, email=email, display_name=display_name, discipline_tags=[],
+                terms_accepted_at=utcnow() if accept_terms else None)
     user.set_password(password)
     for role in roles:
         user.role_grants.append(UserRole(role=str(role)))

@@ -61,8 +61,9 @@ def register():
     status = form_status(form)
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.username.data, form.email.data, form.password.data,
-                                          form.display_name.data, password_confirm=form.password_confirm.data or "")
+            user = services.sign_up(form.username.data, form.email.data, form.password.data,
+                                    form.display_name.data, accept_terms=form.accept_terms.data,
+                                    password_confirm=form.password_confirm.data or "")
         except ServiceError as exc:
             status = show_service_error(form, exc)
         else:
