@@ -94,3 +94,37 @@ def test_outside_production_the_key_is_never_secret_key_itself(monkeypatch):
     assert config["IDNUMBER_KEY"] and config["IDNUMBER_KEY"] != config["SECRET_KEY"]
     monkeypatch.setenv("IDNUMBER_KEY", "from-the-environment-0123456789")
     assert load_config()["IDNUMBER_KEY"] == "from-the-environment-0123456789"
+
+
+@pytest.mark.real_commits
+def test_the_migration_cuts_old_masks_down_and_drops_old_fast_hashes(tmp_path):
+    """Rows stored before: masked first 6 + last 4, HMAC-SHA256 hash. The number itself was never
+    stored, so the new hash cannot be computed: the old one goes, the mask is cut down."""
+    from flask_migrate import upgrade
+
+    from tests.test_migrations import _app_for
+    from webapp.extensions import db
+
+    app = _app_for(f"sqlite:///{tmp_path / 'old.db'}", tmp_path)
+    with app.app_context():
+        upgrade(revision="f4f8dad6fa65")
+        with db.engine.begin() as conn:
+            conn.execute(db.text(
+                "INSERT INTO users (id, username, email, password_hash, display_name, institution, discipline_tags,"
+                " bio, created_at, session_version) VALUES (1, 'old', 'old@example.org', 'x', '老用户', '', '[]', '',"
+                " '2026-01-01 00:00:00', 1)"))
+            for rid, masked in ((1, "110105********002X"), (2, None)):
+                conn.execute(db.text(
+                    "INSERT INTO verification_requests (id, user_id, real_name, organisation, position,"
+                    " id_number_masked, id_number_hash, proof_key, proof_mime, state, created_at) VALUES"
+                    " (:id, 1, '张三', '某省科协', '副主席', :masked, :hash, 'p.pdf', 'application/pdf', 'approved',"
+                    " '2026-01-01 00:00:00')"), {"id": rid, "masked": masked, "hash": "ab" * 32 if masked else None})
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(db.text(
+                "SELECT id, id_number_masked, id_number_hash FROM verification_requests ORDER BY id")).all()
+            terms = conn.execute(db.text("SELECT terms_accepted_at FROM users")).scalar()
+        assert [tuple(r) for r in rows] == [(1, "1****************X", None), (2, None, None)]
+        assert terms is None
+        db.session.remove()
+        db.engine.dispose()
