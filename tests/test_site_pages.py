@@ -130,3 +130,12 @@ def test_the_raw_document_is_unchanged_by_the_page(client):
     resp = client.get("/api/v1/openapi.json")
     assert resp.status_code == 200 and resp.mimetype == "application/json"
     assert resp.get_json()["openapi"] == "3.0.3"
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/api/"])
+def test_the_new_pages_have_nothing_the_csp_would_block(client, path):
+    from tests.test_security import _InlineScriptFinder
+
+    finder = _InlineScriptFinder()
+    finder.feed(html(client.get(path)))
+    assert finder.problems == []

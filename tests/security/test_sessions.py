@@ -35,6 +35,8 @@ def test_password_change_revokes_tokens_and_other_sessions_but_keeps_this_one(
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "API 令牌" in page and "已失效" in page
     assert me_status(client, secret) == 401
+    error = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).get_json()["error"]
+    assert error["code"] == "invalid_token" and "修改或重置密码" in error["message"]
     assert not logged_in(other)
     assert logged_in(client)
 
