@@ -1,7 +1,7 @@
 """Issue 10, findings 1 and 4: what a password change, a reset, a suspension or a logout
 ends is ended on the server — API tokens, other sessions, saved session and remember
 cookies — and the user is told so."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from tests.conftest import TEST_PASSWORD
@@ -123,7 +123,7 @@ def test_remember_me_lasts_the_configured_days(app, client, make_user, post_form
     resp = post_form(client, "/login", {"username": "zhang", "password": TEST_PASSWORD, "remember": "y"})
     flags = cookie_flags(cookie_header(resp, "remember_token"))
     expires = parsedate_to_datetime(flags["expires"])
-    left = expires - datetime.now(timezone.utc)
+    left = expires - datetime.now(UTC)
     assert timedelta(days=29, hours=23) < left <= timedelta(days=30, minutes=1)  # not 365 days
 
 

@@ -1,7 +1,7 @@
 """Site-wide pages: the home page, the placeholders of sections not built yet, the site's own
 pages (关于本站, 联系我们, 隐私政策, 用户协议: Markdown in content/pages/) and the readable API
 reference (开放接口)."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from webapp.core.content import load_page
 from webapp.core.nav import built_section
@@ -77,4 +77,8 @@ def api_reference():
     from webapp.api import openapi_document
     from webapp.main.api_reference import reference
 
-    return render_template("main/api_reference.html", ref=reference(openapi_document()))
+    # Walked once per application, as the document itself is built once.
+    ref = current_app.extensions.get("api_reference")
+    if ref is None:
+        ref = current_app.extensions["api_reference"] = reference(openapi_document())
+    return render_template("main/api_reference.html", ref=ref)
