@@ -2,6 +2,7 @@
 shows — operations grouped by tag, their parameters, request fields, responses and the
 data structures. Rendered on the server from the same document /api/v1/openapi.json
 serves, so the page and the contract cannot disagree; no script, nothing from a CDN."""
+import json
 
 METHODS = ("get", "post", "put", "patch", "delete")
 TAG_TITLES = {
@@ -56,14 +57,19 @@ def type_of(node):
     return text, None
 
 
+def _json(value):
+    """A value as the JSON a client sends (true, null, "text" unquoted)."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def constraints_of(node):
     notes = []
     if "enum" in node:
-        notes.append("可选值：" + "、".join("null" if v is None else str(v) for v in node["enum"]))
+        notes.append("可选值：" + "、".join(_json(v) for v in node["enum"]))
     for key, label in (("minimum", "最小"), ("maximum", "最大"), ("minLength", "最少字数"),
                        ("maxLength", "最多字数"), ("default", "默认")):
         if key in node:
-            notes.append(f"{label} {node[key]}")
+            notes.append(f"{label} {_json(node[key])}")
     if "pattern" in node:
         notes.append(f"格式 {node['pattern']}")
     if node.get("nullable"):
