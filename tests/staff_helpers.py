@@ -35,7 +35,7 @@ def make_verification(db):
         req = VerificationRequest(
             user_id=user.id, real_name=real_name, organisation=organisation, position=position,
             id_number_masked=idnumber.mask(id_number) if id_number else None,
-            id_number_hash=idnumber.digest(id_number, "test") if id_number else None,
+            id_number_hash=idnumber.stored_digest(id_number) if id_number else None,
             proof_key="x.pdf", proof_mime="application/pdf", **fields,
         )
         db.session.add(req)

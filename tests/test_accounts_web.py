@@ -12,7 +12,7 @@ NEW_PASSWORD = "Another-Secret-77"
 
 def register_data(**overrides):
     data = {"username": "lihua", "email": "lihua@example.org", "display_name": "李华",
-            "password": TEST_PASSWORD, "password_confirm": TEST_PASSWORD}
+            "password": TEST_PASSWORD, "password_confirm": TEST_PASSWORD, "accept_terms": "y"}
     data.update(overrides)
     return data
 

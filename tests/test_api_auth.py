@@ -42,7 +42,7 @@ def new_token(client, username, password=TEST_PASSWORD, **kw):
 
 def registration(**overrides):
     body = {"username": "li_ming", "email": "li.ming@example.org", "password": STRONG_PASSWORD,
-            "display_name": "李明"}
+            "display_name": "李明", "accept_terms": True}
     body.update(overrides)
     return body
 
@@ -127,7 +127,7 @@ def test_register_weak_password(client, db, password, why):
 
 def test_register_reports_every_bad_field_at_once(client):
     error = assert_error(client.post("/api/v1/auth/register", json={}), 422)
-    assert set(error["fields"]) == {"username", "email", "password", "display_name"}
+    assert set(error["fields"]) == {"username", "email", "password", "display_name", "accept_terms"}
 
 
 @pytest.mark.parametrize("field, value", [("username", 123), ("email", ["a@b.org"]), ("password", {"x": 1}),
@@ -541,7 +541,7 @@ def test_register_race_on_unique_username_gives_422_not_500(client, db, monkeypa
 
     monkeypatch.setattr(User, "query", _Blind())
     resp = client.post("/api/v1/auth/register", json={
-        "username": "racer", "email": "racer2@example.org", "password": "Racing-Pass-456", "display_name": "又一个"})
+        "username": "racer", "email": "racer2@example.org", "password": "Racing-Pass-456", "display_name": "又一个", "accept_terms": True})
     monkeypatch.undo()
     assert resp.status_code == 422
     assert "username" in resp.get_json()["error"]["fields"]

@@ -32,6 +32,7 @@ def test_register_login_and_avatar_in_browser(live_server, page):
     page.fill("#display_name", "王研究员")
     page.fill("#password", PASSWORD)
     page.fill("#password_confirm", PASSWORD)
+    page.check("#accept_terms")
     page.screenshot(path=str(ARTIFACTS / "accounts-register.png"), full_page=True)
     page.click("form button[type=submit]")
     page.wait_for_url(f"{live_server}/u/wang_lab")

@@ -117,13 +117,14 @@ def test_non_ascii_decimal_digits_are_rejected():
     assert not idnumber.is_valid(arabic_indic)
 
 
-def test_mask_keeps_only_first_six_and_last_four():
+def test_mask_keeps_only_the_first_and_last_character():
+    # Issue 10 finding 9: first 6 + last 4 left only the birth date to guess.
     number = "11010519491231002X"
     masked = idnumber.mask(number)
-    assert masked == "110105********002X"
+    assert masked == "1****************X"
     assert len(masked) == 18
-    assert masked[:6] == number[:6] and masked[-4:] == number[-4:]
-    assert "19491231" not in masked
+    assert masked[:1] == number[:1] and masked[-1:] == number[-1:]
+    assert "19491231" not in masked and "110105" not in masked
 
 
 def test_digest_is_keyed_and_stable():
@@ -158,8 +159,8 @@ def test_verification_stores_the_id_number_only_masked_and_hashed(app, make_user
 
     number = "11010519491231002x"
     req = services.apply_for_verification(make_user("zhang"), "张三", "某省科协", "副主席", _png(), id_number=number)
-    assert req.id_number_masked == "110105********002X"
-    key = app.config["ID_HASH_KEY"] or app.config["SECRET_KEY"]
+    assert req.id_number_masked == "1****************X"
+    key = app.config["IDNUMBER_KEY"]
     assert req.id_number_hash == idnumber.digest("11010519491231002X", key)
     # The full number (either spelling) and its birth date appear in no column.
     row = db.session.execute(db.text("SELECT * FROM verification_requests")).one()

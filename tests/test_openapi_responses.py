@@ -114,7 +114,7 @@ def walk(call, people, h, make_suggestion, new_verification, suggestion_lists):
 
     # accounts
     call("POST", f"{API}/auth/register", json={"username": "li_ming", "email": "li@example.org",
-                                               "password": "Qiming-Star-2026", "display_name": "李明"})
+                                               "password": "Qiming-Star-2026", "display_name": "李明", "accept_terms": True})
     call("POST", f"{API}/auth/register", json={"username": 1})
     token = call("POST", f"{API}/auth/tokens", json={"username": "li_ming", "password": "Qiming-Star-2026"}).get_json()
     call("POST", f"{API}/auth/tokens", json={"username": "li_ming", "password": "wrong-password-1"})

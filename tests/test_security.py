@@ -205,7 +205,7 @@ def test_api_is_exempt_from_csrf_even_with_a_browser_session(client, csrf, app):
     csrf(client)  # the client now has a session with a CSRF secret, as a browser would
     assert app.config["WTF_CSRF_ENABLED"] is True
     resp = client.post("/api/v1/auth/register", json={"username": "li_ming", "email": "li@example.org",
-                                                      "password": "Qiming-Star-2026", "display_name": "李明"})
+                                                      "password": "Qiming-Star-2026", "display_name": "李明", "accept_terms": True})
     assert resp.status_code == 201
 
 
@@ -217,6 +217,7 @@ def production_config(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     return {
         "APP_ENV": "production",
+        "IDNUMBER_KEY": "idnumber-key-for-the-production-tests",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'prod.db'}",
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "INDEX_DIR": str(tmp_path / "index"),
@@ -306,6 +307,6 @@ def test_api_registration_stores_scrypt_too(production_password_hash, client, db
     from webapp.accounts.models import User
 
     resp = client.post("/api/v1/auth/register", json={"username": "li_ming", "email": "li@example.org",
-                                                      "password": "Qiming-Star-2026", "display_name": "李明"})
+                                                      "password": "Qiming-Star-2026", "display_name": "李明", "accept_terms": True})
     assert resp.status_code == 201
     assert db.session.get(User, resp.get_json()["id"]).password_hash.startswith("scrypt:")

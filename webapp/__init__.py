@@ -1,6 +1,7 @@
 """Scientists' Home (科技工作者之家): the application factory."""
 import logging
 import os
+from datetime import timedelta
 
 from flask import render_template, request
 from flask_login import current_user
@@ -48,6 +49,8 @@ def create_app(config=None):
         for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
             if key not in config:
                 app.config[key] = production
+        if "REMEMBER_COOKIE_DAYS" in config and "REMEMBER_COOKIE_DURATION" not in config:
+            app.config["REMEMBER_COOKIE_DURATION"] = timedelta(days=config["REMEMBER_COOKIE_DAYS"])
     check_production(app.config)
     app.json.ensure_ascii = False
     # An id beyond 32 bits is no row of ours: unbounded, SQLite raised OverflowError and

@@ -4,12 +4,14 @@ Every setting can be overridden by an environment variable of the same name.
 `create_app(config)` also accepts a dict of overrides (used by tests).
 """
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
 
 DEFAULT_SECRET_KEY = "dev-secret-key-change-me"
+DEFAULT_IDNUMBER_KEY = "dev-idnumber-key-change-me"
 
 
 def _bool(name, default):
@@ -30,8 +32,8 @@ def load_config():
     return {
         "APP_ENV": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY),
-        # Separate key for hashing resident ID numbers; defaults to SECRET_KEY.
-        "ID_HASH_KEY": os.environ.get("ID_HASH_KEY", ""),
+        # Its own key for hashing resident ID numbers (core.idnumber); required in production.
+        "IDNUMBER_KEY": os.environ.get("IDNUMBER_KEY") or DEFAULT_IDNUMBER_KEY,
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'scientists_home.db'}"
         ),
@@ -84,6 +86,10 @@ def load_config():
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env == "production",
+        # "Remember me" keeps a browser logged in this many days (logout or a password
+        # change ends it earlier, on the server).
+        "REMEMBER_COOKIE_DAYS": _int("REMEMBER_COOKIE_DAYS", 30),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int("REMEMBER_COOKIE_DAYS", 30)),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",
@@ -104,4 +110,10 @@ def check_production(config):
         raise ConfigError(
             "SECRET_KEY must be set to a long random value in production "
             "(refusing to start with a missing or default key)."
+        )
+    id_key = config.get("IDNUMBER_KEY") or ""
+    if not id_key or id_key == DEFAULT_IDNUMBER_KEY or len(id_key) < 16 or id_key == key:
+        raise ConfigError(
+            "IDNUMBER_KEY must be set to a long random value of its own in production, not SECRET_KEY "
+            "(it keys the hash of resident ID numbers; refusing to start without it)."
         )

@@ -21,9 +21,10 @@ bearer_token_loader(services.user_for_token)
 
 
 @api_route("/auth/register", methods=["POST"], summary="Register a member account", tags=["auth"],
-           request=RegistrationSchema, responses={201: UserSchema})
-def register(username, email, password, display_name):
-    return services.register_user(username, email, password, display_name)
+           request=RegistrationSchema, responses={201: UserSchema},
+           context={"own_account": True})
+def register(username, email, password, display_name, accept_terms=False):
+    return services.sign_up(username, email, password, display_name, accept_terms=accept_terms)
 
 
 @api_route("/auth/tokens", methods=["POST"], summary="Exchange username and password for a bearer token",

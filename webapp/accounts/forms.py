@@ -31,6 +31,7 @@ class RegisterForm(OneTimeSubmission, FlaskForm):
     password = PasswordField("密码", render_kw={"required": True, "autocomplete": "new-password"})
     password_confirm = PasswordField("确认密码",
                                      render_kw={"required": True, "autocomplete": "new-password"})
+    accept_terms = BooleanField("我已阅读并同意用户协议和隐私政策", render_kw={"required": True})
 
 
 class ChangePasswordForm(FlaskForm):

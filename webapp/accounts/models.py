@@ -31,6 +31,7 @@ class AccountAction(TitledEnum):
     apply_verification = ("verification.apply", "申请实名认证")
     approve_verification = ("verification.approve", "通过实名认证")
     reject_verification = ("verification.reject", "驳回实名认证")
+    override_identity = ("verification.override_identity", "确认重复身份")
     password_changed = ("account.password_changed", "修改密码")
     password_reset = ("account.password_reset", "重置密码")
     seed = ("demo.seed_user", "载入演示账号")
@@ -56,6 +57,9 @@ class User(UserMixin, db.Model):
     avatar_key = db.Column(db.String(64))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(db.DateTime)
+    # When the user accepted 用户协议 and 隐私政策 at sign-up (None: created by staff, the CLI
+    # or the demo, or registered before acceptance was asked).
+    terms_accepted_at = db.Column(db.DateTime)
     # Suspension: a suspended user cannot log in or use API tokens.
     suspended_at = db.Column(db.DateTime)
     suspended_reason = db.Column(db.Text)
@@ -182,7 +186,8 @@ class VerificationRequest(db.Model):
     real_name = db.Column(db.String(64), nullable=False)
     organisation = db.Column(db.String(128), nullable=False)
     position = db.Column(db.String(128), nullable=False)
-    # Resident ID number: masked (first 6 + last 4) and keyed hash only — never in clear.
+    # Resident ID number: masked (first and last character) and keyed scrypt hash only — never
+    # in clear (core.idnumber).
     id_number_masked = db.Column(db.String(18))
     id_number_hash = db.Column(db.String(64), index=True)
     proof_key = db.Column(db.String(64), nullable=False)

@@ -63,6 +63,10 @@ def why_not_decide_verification(actor, req):
     refusal = _staff_refusal(actor)
     if refusal:
         return refusal
+    # Nobody decides their own verification, an administrator neither: a staff member could
+    # otherwise apply under any identity and approve it.
+    if req.user_id == actor.id:
+        return PermissionDenied("不能审核自己的实名认证申请，须由其他工作人员审核")
     if req.state != "pending":
         return Conflict("该申请已处理")
     return None
@@ -74,6 +78,10 @@ def can_grant_role(actor, user):
 
 def can_revoke_role(actor, user, role):
     return why_not_revoke_role(actor, user, role) is None
+
+
+def can_decide_verification(actor, req):
+    return why_not_decide_verification(actor, req) is None
 
 
 def can_suspend(actor, user):

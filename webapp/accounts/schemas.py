@@ -1,10 +1,10 @@
 """The accounts API's request and response schemas: users (public, and the caller's own
 with private fields), bearer tokens, registration."""
-from marshmallow import fields, validate
+from marshmallow import fields, post_dump, validate
 
 from webapp.accounts import services
-from webapp.api.fields import REQUIRED, Computed, PlainHtml, Text, UtcDateTime
-from webapp.api.schemas import RequestSchema, ResponseSchema
+from webapp.api.fields import REQUIRED, Bool, Computed, PlainHtml, Text, UtcDateTime
+from webapp.api.schemas import RequestSchema, ResponseSchema, dump_context, viewer
 from webapp.notifications.services import unread_count
 
 # ---------------------------------------------------------------- users
@@ -16,8 +16,21 @@ class UserVerificationSchema(ResponseSchema):
     verified_at = UtcDateTime()
 
 
+def sees_roles_of(user):
+    """Roles are for staff and the user themself (the caller, or the account a response
+    creates for them: `own_account` in the dump context)."""
+    if dump_context().get("own_account"):
+        return True
+    who = viewer()
+    return bool(getattr(who, "is_authenticated", False) and (who.is_staff or who.id == user.id))
+
+
 class UserSchema(ResponseSchema):
-    """A user's public profile: nothing private (no e-mail)."""
+    """A user's public profile: nothing private (no e-mail), and the roles only for staff
+    and the user themself (the field is left out for anyone else)."""
+
+    # MeSchema: always the caller's own account.
+    roles_always = False
 
     class Meta:
         # What the document has always promised; the other fields are there too.
@@ -32,7 +45,8 @@ class UserSchema(ResponseSchema):
     bio = fields.String()
     bio_html = PlainHtml(attribute="bio")
     avatar_url = Computed("avatar", fields.String())
-    roles = Computed("role_names", fields.List(fields.String()))
+    roles = Computed("role_names", fields.List(fields.String()), metadata={
+        "description": "Only for staff and the user themself; absent for anyone else"})
     verified = fields.Boolean(attribute="is_verified")
     verification = Computed("verification_of", fields.Nested(UserVerificationSchema, allow_none=True))
     created_at = UtcDateTime()
@@ -46,9 +60,17 @@ class UserSchema(ResponseSchema):
     def verification_of(self, user):
         return user if user.is_verified else None
 
+    @post_dump(pass_original=True)
+    def _roles_for_staff_and_self(self, data, user, **kwargs):
+        if not (self.roles_always or sees_roles_of(user)):
+            data.pop("roles", None)
+        return data
+
 
 class MeSchema(UserSchema):
     """The authenticated user, with private fields."""
+
+    roles_always = True
 
     email = fields.String()
     unread_notifications = Computed("unread", fields.Integer())
@@ -98,10 +120,14 @@ class RegistrationSchema(RequestSchema):
     email = Text(required=True)
     password = Text(required=True, metadata={"minLength": services.MIN_PASSWORD_LENGTH})
     display_name = Text(required=True)
+    # Optional in the document (the first one did not have it), refused unless true.
+    accept_terms = Bool(load_default=False, metadata={
+        "description": "Must be true: the user has read and accepts 用户协议 (/terms) and 隐私政策 (/privacy)"})
 
     def service_problems(self, valid):
         _, problems = services.registration_problems(valid.get("username"), valid.get("email"),
-                                                     valid.get("password"), valid.get("display_name"))
+                                                     valid.get("password"), valid.get("display_name"),
+                                                     accept_terms=valid.get("accept_terms", False))
         return problems
 
 

@@ -38,8 +38,12 @@ from webapp.accounts.verification import (  # noqa: F401
     approve_verification,
     find_verification,
     get_verification,
+    id_number_holder,
+    identity_holders,
     pending_verification,
     reject_verification,
+    verification_conflicts,
+    verification_conflicts_of,
     verification_counts,
     verification_history,
     verification_ids_of,
@@ -175,9 +179,15 @@ def confirmation_problem(password, confirm, label="确认密码"):
     return None
 
 
-def registration_problems(username, email, password, display_name, password_confirm=None):
-    """Check a registration without writing: (cleaned values, {field: message})."""
+TERMS_REFUSED = "请阅读并同意用户协议和隐私政策"
+
+
+def registration_problems(username, email, password, display_name, password_confirm=None, accept_terms=None):
+    """Check a registration without writing: (cleaned values, {field: message}).
+    `accept_terms`: None when not asked (accounts made by staff or the CLI), else it must be true."""
     errors = {}
+    if accept_terms is not None and accept_terms is not True:
+        errors["accept_terms"] = TERMS_REFUSED
     err = confirmation_problem(password, password_confirm)
     if err:
         errors["password_confirm"] = err
@@ -202,13 +212,23 @@ def registration_problems(username, email, password, display_name, password_conf
     return (username, email, display_name), errors
 
 
-def register_user(username, email, password, display_name, roles=(Role.member,), password_confirm=None):
-    """Register an account; `password_confirm`, when given, must repeat the password."""
+def sign_up(username, email, password, display_name, accept_terms, password_confirm=None):
+    """Someone registering themself (the page and the API): they must accept 用户协议 and
+    隐私政策, and the acceptance is recorded."""
+    return register_user(username, email, password, display_name, password_confirm=password_confirm,
+                         accept_terms=bool(accept_terms))
+
+
+def register_user(username, email, password, display_name, roles=(Role.member,), password_confirm=None,
+                  accept_terms=None):
+    """Register an account; `password_confirm`, when given, must repeat the password;
+    `accept_terms`, when given, must be true (see `sign_up`)."""
     (username, email, display_name), errors = registration_problems(username, email, password, display_name,
-                                                                    password_confirm)
+                                                                    password_confirm, accept_terms)
     if errors:
         raise ValidationError("注册信息有误", fields=errors)
-    user = User(username=username, email=email, display_name=display_name, discipline_tags=[])
+    user = User(username=username, email=email, display_name=display_name, discipline_tags=[],
+                terms_accepted_at=utcnow() if accept_terms else None)
     user.set_password(password)
     for role in roles:
         user.role_grants.append(UserRole(role=str(role)))
@@ -275,6 +295,24 @@ def _dummy_password_hash():
     return _DUMMY_HASH[method]
 
 
+def end_sessions(user, tokens=True):
+    """End every browser session and remember-me cookie of `user` (the session version they
+    carry no longer matches) and, with `tokens`, revoke every API token. A caller that keeps
+    one browser logged in logs it in again with the new version."""
+    user.session_version += 1
+    if tokens:
+        revoke_all_tokens(user)
+    db.session.flush()
+
+
+def log_out(user):
+    """Logging out ends, on the server, the session and remember cookie it leaves: a copy of
+    either saved before no longer logs anyone in. (Both carry the session version, so the
+    account's other browsers are logged out too; its API tokens are left alone.)"""
+    if user is not None and getattr(user, "is_authenticated", False):
+        end_sessions(user, tokens=False)
+
+
 def change_password(user, current_password, new_password, new_password_confirm=None):
     """Change the password (`new_password_confirm`, when given, must repeat it); ends the other sessions."""
     errors = {field: f"请填写{label}" for field, value, label in (
@@ -290,7 +328,7 @@ def change_password(user, current_password, new_password, new_password_confirm=N
     if err:
         raise ValidationError(fields={"new_password": err})
     user.set_password(new_password)
-    user.session_version += 1
+    end_sessions(user)
     audit.record(user, AccountAction.password_changed, "user", user.id, f"{user.username} 修改了密码")
     db.session.flush()
     return user
@@ -364,7 +402,7 @@ def reset_password(token, new_password, password_confirm=None):
     if err:
         raise ValidationError(fields={"password": err})
     user.set_password(new_password)
-    user.session_version += 1
+    end_sessions(user)
     ratelimit.reset(_throttle_keys(user.username, None, user)[0])
     audit.record(user, AccountAction.password_reset, "user", user.id, f"{user.username} 通过邮件重置了密码")
     db.session.flush()
@@ -463,9 +501,14 @@ def suspend_user(actor, user, reason):
     guard(rules.why_not_suspend(actor, user))
     user.suspended_at = utcnow()
     user.suspended_reason = reason
-    user.session_version += 1  # ends existing sessions
-    revoke_all_tokens(user)
+    end_sessions(user)
     audit.record(actor, AccountAction.suspend, "user", user.id, f"停用 {user.username}", reason=reason)
+    send_mail(user.email, "科技工作者之家：您的账号已被停用", (
+        f"{user.display_name}，您好：\n\n"
+        f"您在科技工作者之家的账号 {user.username} 已被工作人员停用，原因：{reason}\n\n"
+        "所有设备上的登录均已退出，您的全部 API 令牌已被撤销。"
+        "如有异议，请通过网站“联系我们”页面所列方式与我们联系。\n"
+    ))
     db.session.flush()
 
 

@@ -67,9 +67,13 @@ def revoke_token(user, token_id):
     return token
 
 
-
-
 def revoke_all_tokens(user):
-    """Revoke every token of `user` that still works (suspension, and later password changes)."""
+    """Revoke every token of `user` not yet revoked (password change or reset, suspension);
+    returns how many were still working."""
+    now = utcnow()
+    working = 0
     for token in ApiToken.query.filter_by(user_id=user.id, revoked_at=None):
-        token.revoked_at = utcnow()
+        token.revoked_at = now
+        working += token.expires_at is None or token.expires_at > now
+    db.session.flush()
+    return working

@@ -1,5 +1,6 @@
 """Real-name verification (实名认证): applying with a proof, the staff queue and decisions."""
-from flask import current_app
+from types import SimpleNamespace
+
 from sqlalchemy import func
 
 from webapp.accounts import rules
@@ -42,7 +43,9 @@ def apply_for_verification(user, real_name, organisation, position, proof_stream
             errors["id_number"] = "身份证号码无效（请检查位数、出生日期与校验位）"
         else:
             masked = idnumber.mask(id_number)
-            hashed = idnumber.digest(id_number, current_app.config["ID_HASH_KEY"] or current_app.config["SECRET_KEY"])
+            hashed = idnumber.stored_digest(id_number)
+            if id_number_holder(user.id, hashed) is not None:
+                errors["id_number"] = "该身份证号码已在其他账号通过实名认证，不能重复使用"
     if proof_stream is None:
         errors["proof"] = "请上传证明材料（图片或 PDF）"
     if errors:
@@ -58,6 +61,59 @@ def apply_for_verification(user, real_name, organisation, position, proof_stream
     audit.record(user, AccountAction.apply_verification, "verification_request", req.id, f"{user.username} 申请实名认证")
     db.session.flush()
     return req
+
+
+def id_number_holder(user_id, hashed):
+    """The approved request of another account than `user_id` carrying this ID number hash."""
+    if not hashed:
+        return None
+    return VerificationRequest.query.filter(
+        VerificationRequest.id_number_hash == hashed, VerificationRequest.user_id != user_id,
+        VerificationRequest.state == VerificationState.approved.value,
+    ).first()
+
+
+def identity_holders(req):
+    """Other verified accounts already holding the request's real name, organisation and position."""
+    return verification_conflicts_of([req])[req.id].identity_holders
+
+
+def verification_conflicts(req):
+    """What staff must know before deciding `req` (see `verification_conflicts_of`)."""
+    return verification_conflicts_of([req])[req.id]
+
+
+def verification_conflicts_of(reqs):
+    """{request id: what staff must know before deciding it}: the verified accounts with the
+    same identity, whether its ID number is verified on another account, and how many other
+    accounts' pending requests carry the same number. Three queries for a whole page."""
+    reqs = list(reqs)
+    result = {r.id: SimpleNamespace(identity_holders=[], number_taken=False, same_number_pending=0) for r in reqs}
+    if not reqs:
+        return result
+    identities = {(r.real_name, r.organisation, r.position) for r in reqs}
+    holders = User.query.filter(
+        User.verified_at.isnot(None),
+        db.tuple_(User.real_name, User.organisation, User.position).in_(list(identities)),
+    ).order_by(User.id).all()
+    hashes = {r.id_number_hash for r in reqs if r.id_number_hash}
+    others = VerificationRequest.query.filter(
+        VerificationRequest.id_number_hash.in_(hashes),
+        VerificationRequest.state.in_([VerificationState.pending.value, VerificationState.approved.value]),
+    ).all() if hashes else []
+    for r in reqs:
+        found = result[r.id]
+        found.identity_holders = [u for u in holders if u.id != r.user_id
+                                  and (u.real_name, u.organisation, u.position) == (r.real_name, r.organisation,
+                                                                                      r.position)]
+        same = [o for o in others if o.id_number_hash == r.id_number_hash and o.user_id != r.user_id]
+        found.number_taken = any(o.state == VerificationState.approved.value for o in same)
+        found.same_number_pending = sum(o.state == VerificationState.pending.value for o in same)
+    return result
+
+
+def _holder_names(users):
+    return "、".join(f"{u.display_name}（@{u.username}）" for u in users)
 
 
 def get_verification(actor, request_id):
@@ -103,11 +159,30 @@ def account_counts():
     }
 
 
-def approve_verification(actor, req, note=""):
+def approve_verification(actor, req, note="", override=False, override_reason=""):
+    """Approve `req`. An identity (real name + organisation + position) another verified
+    account holds needs `override` with an `override_reason`, recorded in the audit log; an
+    ID number verified on another account is refused outright."""
     guard(rules.why_not_decide_verification(actor, req))
     note = (note or "").strip()
     if len(note) > REASON_MAX:
         raise ValidationError(fields={"note": f"备注不能超过 {REASON_MAX} 个字"})
+    if id_number_holder(req.user_id, req.id_number_hash) is not None:
+        raise Conflict("该身份证号码已在其他账号通过实名认证，不能再次通过", code="id_number_taken")
+    holders = identity_holders(req)
+    override_reason = (override_reason or "").strip()
+    if holders:
+        if not override:
+            raise ValidationError("该身份已由其他认证账号持有", code="identity_taken", fields={"override": (
+                f"姓名、单位和职务与 {_holder_names(holders)} 相同，已由其他认证账号持有；"
+                "如确需通过，请勾选确认并填写理由")})
+        if not override_reason:
+            raise ValidationError(fields={"override_reason": "请填写覆盖的理由"})
+        if len(override_reason) > REASON_MAX:
+            raise ValidationError(fields={"override_reason": f"理由不能超过 {REASON_MAX} 个字"})
+        audit.record(actor, AccountAction.override_identity, "verification_request", req.id,
+                     f"确认通过与 {'、'.join('@' + u.username for u in holders)} 相同的身份"
+                     f"（{req.real_name}，{req.organisation} {req.position}）", reason=override_reason)
     req.state = VerificationState.approved.value
     req.decided_at = utcnow()
     req.decided_by_id = actor.id

@@ -65,8 +65,9 @@ def register():
         if done:
             return done
         try:
-            user = services.register_user(form.username.data, form.email.data, form.password.data,
-                                          form.display_name.data, password_confirm=form.password_confirm.data or "")
+            user = services.sign_up(form.username.data, form.email.data, form.password.data,
+                                    form.display_name.data, accept_terms=form.accept_terms.data,
+                                    password_confirm=form.password_confirm.data or "")
         except ServiceError as exc:
             status = show_service_error(form, exc)
         else:
@@ -105,8 +106,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
+        services.log_out(me())
         logout_user()
-        flash("您已退出登录。", "info")
+        flash("您已退出登录（本账号在其他浏览器上的登录也已结束）。", "info")
     return redirect(url_for("main.index"))
 
 
@@ -128,7 +130,7 @@ def change_password():
             # The session id carries the session version, which the change bumped:
             # log in again so this browser stays signed in while all others are not.
             login_user(user, remember=remembered)
-            flash("密码已修改。其他设备上的登录已失效。", "success")
+            flash("密码已修改。其他设备上的登录和您的全部 API 令牌已失效，请在这些设备上重新登录。", "success")
             return redirect(user.url)
     return render_template("accounts/change_password.html", form=form), status
 
@@ -172,7 +174,7 @@ def reset_password(token):
         else:
             if current_user.is_authenticated:
                 logout_user()
-            flash("密码已重置，请使用新密码登录。", "success")
+            flash("密码已重置。所有设备上的登录和您的全部 API 令牌均已失效，请使用新密码登录。", "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form), status
 

@@ -12,9 +12,9 @@ from webapp.accounts import services as accounts
 from webapp.admin import services
 from webapp.admin.schemas import (
     AdminUserSchema,
+    ApproveVerificationSchema,
     AuditEntrySchema,
     AuditLogArgs,
-    NoteSchema,
     ReasonSchema,
     RoleGrantSchema,
     UserSearchArgs,
@@ -55,6 +55,12 @@ def _admin_on_user(user_id):
 
 def _staff_on_request(request_id):
     return services.get_verification(current_user, request_id)
+
+
+def _decider_on_request(request_id):
+    """Staff, on a request that exists, which this staff member may decide (not their own,
+    still pending): 403/404/409 before the body."""
+    guard(rules.why_not_decide_verification(current_user, _staff_on_request(request_id)))
 
 
 @api_route("/admin/users/<int:user_id>/roles", methods=["POST"], summary="Grant a role (admin)",
@@ -110,17 +116,17 @@ def admin_get_verification(request_id):
 
 @api_route("/admin/verifications/<int:request_id>/approve", methods=["POST"],
            summary="Approve a pending request (staff); the applicant becomes verified and is notified",
-           tags=TAGS, auth=True, before=_staff_on_request, request=NoteSchema, optional_body=True, responses={200: VerificationRequestSchema},
-           errors=[403, 409])
-def admin_approve_verification(request_id, note=None):
+           tags=TAGS, auth=True, before=_decider_on_request, request=ApproveVerificationSchema, optional_body=True,
+           responses={200: VerificationRequestSchema}, errors=[403, 409])
+def admin_approve_verification(request_id, note=None, override=False, override_reason=None):
     req = services.get_verification(current_user, request_id)
-    accounts.approve_verification(current_user, req, note)
+    accounts.approve_verification(current_user, req, note, override=override, override_reason=override_reason)
     return req
 
 
 @api_route("/admin/verifications/<int:request_id>/reject", methods=["POST"],
            summary="Reject a pending request with a reason (staff); the applicant is notified",
-           tags=TAGS, auth=True, before=_staff_on_request, request=ReasonSchema,
+           tags=TAGS, auth=True, before=_decider_on_request, request=ReasonSchema,
            responses={200: VerificationRequestSchema}, errors=[403, 409])
 def admin_reject_verification(request_id, reason):
     req = services.get_verification(current_user, request_id)

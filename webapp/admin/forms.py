@@ -5,7 +5,7 @@ put their errors under these fields. The two GET filters have no CSRF and drop a
 do not know (a search filter, not an action).
 """
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from webapp.accounts.models import REASON_MAX, Role
@@ -45,6 +45,9 @@ class SuspendForm(FlaskForm):
 
 class ApproveForm(FlaskForm):
     note = TextAreaField("备注（可选）", render_kw={"maxlength": REASON_MAX})
+    # Only offered when another verified account holds the same identity.
+    override = BooleanField("确认通过重复身份")
+    override_reason = TextAreaField("确认的理由", render_kw={"maxlength": REASON_MAX})
 
 
 class RejectForm(FlaskForm):

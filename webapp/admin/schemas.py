@@ -6,7 +6,7 @@ from marshmallow import fields
 from webapp.accounts.models import Role, VerificationState
 from webapp.accounts.schemas import UserSchema
 from webapp.admin import services
-from webapp.api.fields import Choice, Computed, Id, Text, UtcDateTime
+from webapp.api.fields import Bool, Choice, Computed, Id, Text, UtcDateTime
 from webapp.api.schemas import PageArgs, RequestSchema, ResponseSchema, dump_context
 
 ROLE_NAMES = [r.value for r in Role]
@@ -34,7 +34,7 @@ class VerificationRequestSchema(ResponseSchema):
     organisation = fields.String()
     position = fields.String()
     id_number_masked = fields.String(allow_none=True, metadata={
-        "description": "First 6 and last 4 digits; the full number is never stored"})
+        "description": "First and last character only; the full number is never stored"})
     state = fields.String(metadata={"enum": VERIFICATION_STATES})
     state_title = Computed("title_of_state", fields.String())
     created_at = UtcDateTime()
@@ -95,3 +95,10 @@ class ReasonSchema(RequestSchema):
 
 class NoteSchema(RequestSchema):
     note = Text()
+
+
+class ApproveVerificationSchema(NoteSchema):
+    override = Bool(load_default=False, metadata={
+        "description": "Approve although another verified account holds the same real name, organisation "
+                       "and position (needs override_reason; recorded in the audit log)"})
+    override_reason = Text(metadata={"description": "Why the duplicate identity is approved"})

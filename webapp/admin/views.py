@@ -40,6 +40,12 @@ def verification_proof_url(req):
     return url_for("accounts.verification_proof", request_id=req.id)
 
 
+@bp.app_template_global()
+def verification_refusal(req):
+    """Why the viewer may not decide `req` (their own request), or None."""
+    return rules.why_not_decide_verification(current_user, req)
+
+
 @bp.app_template_filter()
 def ordered_roles(roles):
     """Roles in their declared order (member first, admin last)."""
@@ -182,13 +188,16 @@ def verifications():
         state = VerificationState.pending
     page, per_page = parse_page_args(request.args, default_per_page=20)
     result = paginate(services.list_verifications(current_user, state), page, per_page)
+    pending = [r for r in result.items if r.state == VerificationState.pending.value]
     return render_template("admin/verifications.html", page=result, state=state,
                            counts=services.verification_counts(current_user),
+                           conflicts=accounts.verification_conflicts_of(pending),
                            approve_form=ApproveForm(formdata=None), reject_form=RejectForm(formdata=None))
 
 
 def _render_verification(req, approve_form=None, reject_form=None, status=200):
     return render_template("admin/verification.html", req=req,
+                           conflicts=accounts.verification_conflicts_of([req]),
                            approve_form=approve_form or ApproveForm(formdata=None),
                            reject_form=reject_form or RejectForm(formdata=None)), status
 
@@ -225,7 +234,9 @@ def _decide_verification(request_id, form, decide, form_name, success):
 def approve_verification(request_id):
     form = ApproveForm()
     return _decide_verification(request_id, form,
-                                lambda req: accounts.approve_verification(current_user, req, form.note.data),
+                                lambda req: accounts.approve_verification(
+                                    current_user, req, form.note.data, override=form.override.data,
+                                    override_reason=form.override_reason.data),
                                 "approve_form", "已通过 {name} 的实名认证")
 
 

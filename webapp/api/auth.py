@@ -37,5 +37,6 @@ def require_token():
     """A 401 unless the request carried a valid bearer token."""
     if not current_user.is_authenticated:
         if g.get("_api_bad_token"):
-            raise AuthenticationRequired("令牌无效、已过期或已撤销", code="invalid_token")
+            raise AuthenticationRequired("令牌无效、已过期或已撤销（修改或重置密码、账号被停用后，全部令牌失效），请重新获取令牌",
+                                         code="invalid_token")
         raise AuthenticationRequired("需要登录（Authorization: Bearer <令牌>）")

@@ -1,7 +1,11 @@
-"""Site-wide pages: the home page and the placeholders of sections not built yet."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+"""Site-wide pages: the home page, the placeholders of sections not built yet, the site's own
+pages (关于本站, 联系我们, 隐私政策, 用户协议: Markdown in content/pages/) and the readable API
+reference (开放接口)."""
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
+from webapp.core.content import load_page
 from webapp.core.nav import built_section
+from webapp.core.text import render_markdown
 
 bp = Blueprint("main", __name__, template_folder="../templates")
 
@@ -16,6 +20,10 @@ SECTIONS = {
     "chat": ("交流", "科技工作者实时交流。"),
     "search": ("搜索", "全站中文全文搜索。"),
 }
+
+
+# The site's own pages, linked from the footer: name → title (content/pages/<name>.md).
+SITE_PAGES = {"about": "关于本站", "contact": "联系我们", "privacy": "隐私政策", "terms": "用户协议"}
 
 
 def init_app(app):
@@ -56,3 +64,21 @@ def coming_soon(key):
 @bp.route("/healthz")
 def healthz():
     return {"status": "ok"}
+
+
+@bp.route("/<any(about, contact, privacy, terms):name>")
+def site_page(name):
+    return render_template("main/site_page.html", name=name, title=SITE_PAGES[name],
+                           body=render_markdown(load_page(name)), pages=SITE_PAGES)
+
+
+@bp.route("/api/")
+def api_reference():
+    from webapp.api import openapi_document
+    from webapp.main.api_reference import reference
+
+    # Walked once per application, as the document itself is built once.
+    ref = current_app.extensions.get("api_reference")
+    if ref is None:
+        ref = current_app.extensions["api_reference"] = reference(openapi_document())
+    return render_template("main/api_reference.html", ref=ref)
