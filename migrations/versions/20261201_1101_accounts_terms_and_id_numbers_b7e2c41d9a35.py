@@ -1,7 +1,7 @@
 """accounts: terms acceptance; resident ID numbers re-masked, old fast hashes dropped
 
 Revision ID: b7e2c41d9a35
-Revises: f4f8dad6fa65
+Revises: 6b1f0c2d9e4a
 Create Date: 2026-12-01 11:00:00
 
 - users.terms_accepted_at: when the user accepted 用户协议 and 隐私政策 at sign-up. Existing
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'b7e2c41d9a35'
-down_revision = 'f4f8dad6fa65'
+down_revision = '6b1f0c2d9e4a'
 branch_labels = None
 depends_on = None
 
