@@ -176,7 +176,7 @@ def test_every_create_honours_the_key(client, db, make_suggestion, make_member, 
 
     users = User.query.count()
     twice("/auth/register", {"username": "idem_new", "email": "idem_new@example.org", "password": TEST_PASSWORD,
-                             "display_name": "新用户"})
+                             "display_name": "新用户", "accept_terms": True})
     assert User.query.count() == users + 1
     token = twice("/auth/tokens", {"username": "idem_new", "password": TEST_PASSWORD, "name": "手机"}).get_json()
     assert ApiToken.query.filter_by(user_id=User.query.filter_by(username="idem_new").one().id).count() == 1
@@ -275,7 +275,7 @@ def test_registration_submitted_twice(make_client, app):
     first_browser, resubmitting = make_client(), make_client()
     csrf, token = page_form(first_browser, "/register")
     data = {"csrf_token": csrf, "submission_token": token, "username": "idem_reg", "email": "idem_reg@example.org",
-            "password": TEST_PASSWORD, "password_confirm": TEST_PASSWORD, "display_name": "注册者"}
+            "password": TEST_PASSWORD, "password_confirm": TEST_PASSWORD, "display_name": "注册者", "accept_terms": "y"}
     first = first_browser.post("/register", data=data)
     assert first.status_code == 302
     # The second click of the same page, sent before the first answer signed the browser in.
