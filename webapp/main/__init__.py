@@ -1,5 +1,5 @@
 """Site-wide pages: the home page and the placeholders of sections not built yet."""
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from webapp.core.nav import built_section
 
@@ -51,6 +51,16 @@ def coming_soon(key):
         return redirect(section_url(key))
     title, description = SECTIONS[key]
     return render_template("main/coming_soon.html", key=key, title=title, description=description)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    # Browsers and crawlers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    response = current_app.send_static_file("img/favicon.ico")
+    response.cache_control.no_cache = None
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
 
 
 @bp.route("/healthz")
