@@ -119,7 +119,6 @@ def _register_error_handlers(app):
 
     from webapp.api.errors import error_response
     from webapp.core.errors import ServiceError
-
     from webapp.core.forms import install_resubmission, show_again_after_csrf_error
 
     install_resubmission(app)

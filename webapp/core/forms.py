@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, has_request_context, request, session
 from werkzeug.exceptions import HTTPException
 
+from webapp.core.errors import ServiceError
 from webapp.core.uow import abandon
 
 
@@ -92,15 +93,10 @@ def show_again_after_csrf_error():
     (status 400), or None when there is no page to show (the caller answers plainly)."""
     if request.method != "POST" or not request.form:
         return None
-    adapter = current_app.url_map.bind_to_environ(request.environ)
-    for path, query in _pages_of_the_form():
-        try:
-            rule, view_args = adapter.match(path, method="GET", return_rule=True)
-        except HTTPException:
-            continue
-        break
-    else:
+    found = _page_of_the_form()
+    if found is None:
         return None
+    rule, view_args, query = found
     request.environ[_RESUBMITTED] = request.form.copy()
     request.environ["QUERY_STRING"] = query
     request.method = "GET"
@@ -109,22 +105,32 @@ def show_again_after_csrf_error():
     request.__dict__.pop("args", None)
     flash(RESUBMIT_MESSAGE, "warning")
     # The page's own guards (login, staff) run as for any visit to it.
-    response = current_app.preprocess_request()
-    if response is None:
-        response = current_app.dispatch_request()
-    response = current_app.make_response(response)
-    if response.status_code != 200:
-        # The page is not for this visitor now (e.g. /login once logged in): answer plainly.
-        flashes = session.get("_flashes") or []
-        if (RESUBMIT_MESSAGE in (m for _, m in flashes)):
-            session["_flashes"] = [f for f in flashes if f[1] != RESUBMIT_MESSAGE]
+    try:
+        response = current_app.preprocess_request()
+        if response is None:
+            response = current_app.dispatch_request()
+        response = current_app.make_response(response)
+    except (HTTPException, ServiceError):
+        response = None
+    if response is None or response.status_code != 200:
+        # The page is not for this visitor (a guard refused, /login once logged in): answer plainly.
+        session["_flashes"] = [f for f in session.get("_flashes", []) if f[1] != RESUBMIT_MESSAGE]
         return None
     response.status_code = 400
     return response
 
 
-def _pages_of_the_form():
-    yield request.path, ""
+def _page_of_the_form():
+    """(rule, view arguments, query string) of the page to show again, or None."""
     referrer = urlsplit(request.referrer or "")
+    candidates = [(request.path, "")]
     if referrer.netloc == request.host and referrer.path:
-        yield referrer.path, referrer.query
+        candidates.append((referrer.path, referrer.query))
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for path, query in candidates:
+        try:
+            rule, view_args = adapter.match(path, method="GET", return_rule=True)
+        except HTTPException:
+            continue
+        return rule, view_args, query
+    return None
