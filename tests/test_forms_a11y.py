@@ -81,6 +81,7 @@ def test_an_error_without_a_field_is_said_in_full_on_top(signed_in, people, sg):
 ])
 def test_required_fields_are_marked(client, url, fields):
     page = html(client.get(url))
+    assert "为必填" in page
     for field in fields:
         assert " required" in control(page, field), field
         assert re.search(r'<label class="form-label" for="%s">[^<]*<span class="required-mark" aria-hidden="true">\*</span>'
@@ -174,3 +175,34 @@ def test_expired_token_never_shows_a_page_its_guards_refuse(signed_in, people):
     assert "请求无法验证" in page and RESUBMIT_MESSAGE not in page and "李建言" not in page
     # The flashed message does not linger for the next page either.
     assert RESUBMIT_MESSAGE not in html(member.get("/suggestions/"))
+
+
+@pytest.mark.browser
+def test_confirmation_comes_after_the_form_is_checked(live_server, browser, people, sg):
+    from tests.conftest import TEST_PASSWORD
+
+    s = sg("submitted")
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    dialogs = []
+    try:
+        page = context.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"{live_server}/login")
+        page.fill("#username", people["staff"].username)
+        page.fill("#password", TEST_PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_load_state()
+        page.goto(f"{live_server}/suggestions/{s.id}")
+        reject = page.locator("form.screen-reject-form button[type=submit]")
+        # No reason chosen: the browser says what is missing, no confirmation is asked, nothing is posted.
+        reject.click()
+        assert dialogs == []
+        assert page.evaluate("document.getElementById('reject-reason_id').matches(':invalid')")
+        assert page.url == f"{live_server}/suggestions/{s.id}"
+        # Once it is filled in, the confirmation comes (dismissed here: still nothing posted).
+        page.select_option("#reject-reason_id", index=1)
+        reject.click()
+        assert dialogs == ["确定不予受理这条建议吗？"]
+        assert page.url == f"{live_server}/suggestions/{s.id}"
+    finally:
+        context.close()
