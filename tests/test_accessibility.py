@@ -71,6 +71,7 @@ PAGES = [
     Page("staff", "/admin/suggestions/"),
     Page("staff", "/admin/suggestions/?queue=all"),
     Page("staff", "/admin/suggestions/categories"),
+    Page("staff", "/admin/suggestions/categories", "submit:.add-item form button[type=submit]"),
     Page("staff", "/admin/suggestions/reasons"),
     # admin
     Page("admin", "/admin/"),
