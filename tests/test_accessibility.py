@@ -219,6 +219,11 @@ def test_keyboard_focus_and_skip_link(live_server, browser, site):
         with page.expect_navigation():
             page.click("main form button[type=submit]")
         assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+        # Form controls too: a 3 px ring in the site's dark blue (7.8:1 on white), not Bootstrap's pale glow.
+        page.focus("#current_password")
+        ring = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+            return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }""")
+        assert ring[0] != "none" and ring[1] >= 3 and ring[2] == "rgb(11, 83, 148)", ring
     finally:
         context.close()
 
