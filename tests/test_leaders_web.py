@@ -126,8 +126,9 @@ def test_leader_page_with_a_sufficient_sample(client, app, monkeypatch, figures)
     assert 'data-key="basically" data-label="基本满意" data-count="0"' in page
     assert 'data-key="unsatisfied" data-label="不满意" data-count="1"' in page
     assert 'id="satisfaction-chart"' in page
-    assert f'src="{CHART_JS}"' in page
-    assert 'src="/static/js/leader-stats.js"' in page
+    # (static URLs carry their content hash: ?v=…)
+    assert f'src="{CHART_JS}?v=' in page
+    assert 'src="/static/js/leader-stats.js?v=' in page
     # Links to write to this leader and to see all their suggestions.
     assert f'href="/suggestions/new?to={li.id}"' in page
     assert f'href="/suggestions/?leader_id={li.id}"' in page

@@ -476,7 +476,7 @@ def test_assign_and_reassign(client, people, make_suggestion, check):
     assert assert_envelope(client.post(url, json={"leader_id": "abc"}, headers=staff), 422)["fields"] == {
         "leader_id": "必须是整数"}
     assert assert_envelope(client.post(url, json={}, headers=staff), 422)["fields"] == {
-        "leader_id": "不是已认证的领导"}
+        "leader_id": "请选择领导"}
     assert assert_envelope(client.post(url, json={"leader_id": people.member.id}, headers=staff), 422)["fields"] == {
         "leader_id": "不是已认证的领导"}
     assert client.post(url, json={"leader_id": people.leader.id}, headers=staff).status_code == 200

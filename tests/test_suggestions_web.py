@@ -447,6 +447,9 @@ def test_staff_accepts_then_assigns(signed_in, people, sg, db):
     assert (s.state, s.assigned_leader_id) == ("accepted", None)
     resp = member_post(staff, f"/suggestions/{s.id}/assign", {"assign-leader_id": ""})
     assert resp.status_code == 422
+    assert field_error(html(resp), "请选择领导")  # not "不是已认证的领导": none was chosen
+    resp = member_post(staff, f"/suggestions/{s.id}/assign", {"assign-leader_id": str(people["staff"].id)})
+    assert resp.status_code == 422
     assert field_error(html(resp), "不是已认证的领导")
     resp = member_post(staff, f"/suggestions/{s.id}/assign", {"assign-leader_id": str(people["leader"].id)})
     assert resp.status_code == 302

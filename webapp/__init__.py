@@ -80,8 +80,9 @@ def create_app(config=None):
 
 
 def _init_extensions(app):
-    from webapp.core import idempotency, ratelimit, security, uploads
+    from webapp.core import assets, idempotency, ratelimit, security, uploads
 
+    assets.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
@@ -123,11 +124,17 @@ def _register_error_handlers(app):
 
     from webapp.api.errors import error_response
     from webapp.core.errors import ServiceError
+    from webapp.core.forms import install_resubmission, show_again_after_csrf_error
+
+    install_resubmission(app)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         if _wants_json():
             return error_response(400, "csrf_failed", "CSRF 校验失败")
+        shown_again = show_again_after_csrf_error()
+        if shown_again is not None:
+            return shown_again
         return render_template("errors/error.html", code=400,
                                title="请求无法验证", message="页面已过期或缺少安全校验，请返回刷新后重试。"), 400
 

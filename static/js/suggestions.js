@@ -1,7 +1,15 @@
-// Suggestion pages: ask before irreversible actions (buttons with data-confirm).
+// Suggestion pages: ask before irreversible actions (buttons with data-confirm), but only
+// once the form is filled in: an incomplete form says what is missing first, and asks nothing.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-confirm]");
-  if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+  if (!button) return;
+  var form = button.form;
+  if (form && !form.checkValidity()) {
+    event.preventDefault();
+    form.reportValidity();
+    return;
+  }
+  if (!window.confirm(button.getAttribute("data-confirm"))) {
     event.preventDefault();
   }
 });

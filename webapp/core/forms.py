@@ -4,10 +4,14 @@ Services validate; forms render fields and carry CSRF; when a service raises, th
 calls one of these helpers, which also tells the unit of work to roll the action back
 (`core.uow.abandon`), so no view rolls back by hand.
 """
-from flask import flash, redirect
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, has_request_context, redirect, request, session
+from werkzeug.exceptions import HTTPException
 from wtforms import HiddenField
 
 from webapp.core import idempotency
+from webapp.core.errors import ServiceError
 from webapp.core.uow import abandon
 
 
@@ -76,3 +80,83 @@ def uploaded(field):
     """The stream of a file field's upload, or None when no file was chosen."""
     data = field.data
     return data.stream if data is not None and getattr(data, "filename", None) else None
+
+
+# ---------------------------------------------------------------- an expired CSRF token
+
+RESUBMIT_MESSAGE = ("请求无法验证：页面已过期或安全校验已失效，操作没有执行。您填写的内容已保留（附件需重新选择），"
+                    "请检查后重新提交。")
+_RESUBMITTED = "webapp.forms.resubmitted"
+
+
+def install_resubmission(app):
+    """Forms built while a refused post is shown again read what was typed (see
+    `show_again_after_csrf_error`); every other form reads the request as Flask-WTF does."""
+    from flask_wtf import FlaskForm
+    from flask_wtf.form import _Auto
+
+    meta = FlaskForm.Meta
+    if getattr(meta.wrap_formdata, "_resubmission", False):
+        return
+    wrap = meta.wrap_formdata
+
+    def wrap_formdata(self, form, formdata):
+        # Pages with several forms build each with formdata=None and a prefix: the typed
+        # values return to the form whose prefix they carry.
+        if (formdata is _Auto or formdata is None) and has_request_context() and _RESUBMITTED in request.environ:
+            return request.environ[_RESUBMITTED]
+        return wrap(self, form, formdata)
+
+    wrap_formdata._resubmission = True
+    meta.wrap_formdata = wrap_formdata
+
+
+def show_again_after_csrf_error():
+    """A form posted with an expired or missing CSRF token (the session ended, the page sat
+    open for long): instead of a bare 400, show the page of the form again — the posted URL
+    if it has a page, else the page the form was on — with what was typed and a fresh
+    token, and ask to resubmit. Nothing of the refused post is done. Returns the response
+    (status 400), or None when there is no page to show (the caller answers plainly)."""
+    if request.method != "POST" or not request.form:
+        return None
+    found = _page_of_the_form()
+    if found is None:
+        return None
+    rule, view_args, query = found
+    request.environ[_RESUBMITTED] = request.form.copy()
+    request.environ["QUERY_STRING"] = query
+    request.method = "GET"
+    request.url_rule, request.view_args = rule, view_args
+    request.query_string = query.encode()
+    request.__dict__.pop("args", None)
+    flash(RESUBMIT_MESSAGE, "warning")
+    # The page's own guards (login, staff) run as for any visit to it.
+    try:
+        response = current_app.preprocess_request()
+        if response is None:
+            response = current_app.dispatch_request()
+        response = current_app.make_response(response)
+    except (HTTPException, ServiceError):
+        response = None
+    if response is None or response.status_code != 200:
+        # The page is not for this visitor (a guard refused, /login once logged in): answer plainly.
+        session["_flashes"] = [f for f in session.get("_flashes", []) if f[1] != RESUBMIT_MESSAGE]
+        return None
+    response.status_code = 400
+    return response
+
+
+def _page_of_the_form():
+    """(rule, view arguments, query string) of the page to show again, or None."""
+    referrer = urlsplit(request.referrer or "")
+    candidates = [(request.path, "")]
+    if referrer.netloc == request.host and referrer.path:
+        candidates.append((referrer.path, referrer.query))
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for path, query in candidates:
+        try:
+            rule, view_args = adapter.match(path, method="GET", return_rule=True)
+        except HTTPException:
+            continue
+        return rule, view_args, query
+    return None

@@ -36,6 +36,9 @@ AVATAR_SIZES = {"large": 256, "small": 64}
 STAGING_SUFFIX = ".part"
 # Files older than this without a row (and staging files this old) are left-overs.
 SWEEP_AGE = 3600
+WRONG_IMAGE_FORMAT = "只接受 JPEG、PNG 或 WebP 格式的图片"
+NOT_AN_IMAGE = "文件不是可识别的图片（只接受 JPEG、PNG 或 WebP）"
+DOCUMENT_TYPES = "文件格式不支持：只接受 PDF 文件或 JPEG、PNG、WebP 图片"
 
 
 class UploadError(ValidationError):
@@ -61,7 +64,7 @@ def open_image(data, max_pixels):
             probe = Image.open(io.BytesIO(data))
             fmt = probe.format
             if fmt not in IMAGE_FORMATS:
-                raise UploadError("只接受 JPEG、PNG 或 WebP 格式的图片")
+                raise UploadError(WRONG_IMAGE_FORMAT)
             width, height = probe.size
             if width * height > max_pixels:
                 raise UploadError(f"图片尺寸过大（{width}×{height} 像素），请缩小后再上传")
@@ -73,7 +76,7 @@ def open_image(data, max_pixels):
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise UploadError("图片尺寸过大，请缩小后再上传") from None
     except UnidentifiedImageError:
-        raise UploadError("文件不是可识别的图片（只接受 JPEG、PNG 或 WebP）") from None
+        raise UploadError(NOT_AN_IMAGE) from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise UploadError("图片文件已损坏或不完整，无法读取") from exc
     return image, fmt
@@ -191,7 +194,13 @@ def check_document(data):
     if data.startswith(b"%PDF-"):
         check_pdf(data)
         return "pdf", "application/pdf", data
-    image, fmt = open_image(data, current_app.config["IMAGE_MAX_PIXELS"])
+    try:
+        image, fmt = open_image(data, current_app.config["IMAGE_MAX_PIXELS"])
+    except UploadError as exc:
+        if exc.message in (NOT_AN_IMAGE, WRONG_IMAGE_FORMAT):
+            # A document may be a PDF too: say so, not "images only".
+            raise UploadError(DOCUMENT_TYPES) from None
+        raise
     return _encode_image(image, fmt)
 
 

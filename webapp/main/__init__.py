@@ -61,6 +61,16 @@ def coming_soon(key):
     return render_template("main/coming_soon.html", key=key, title=title, description=description)
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    # Browsers and crawlers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    response = current_app.send_static_file("img/favicon.ico")
+    response.cache_control.no_cache = None
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
+
+
 @bp.route("/healthz")
 def healthz():
     return {"status": "ok"}

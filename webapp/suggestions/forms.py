@@ -46,9 +46,9 @@ class FilterForm(FlaskForm):
 # ---------------------------------------------------------------- writing
 
 class SuggestionForm(OneTimeSubmission, FlaskForm):
-    title = StringField("标题", render_kw={"maxlength": TITLE_MAX, "autocomplete": "off"})
-    body = TextAreaField("正文", render_kw={"rows": 10, "maxlength": BODY_MAX})
-    category_id = SelectField("分类", validate_choice=False)
+    title = StringField("标题", render_kw={"required": True, "maxlength": TITLE_MAX, "autocomplete": "off"})
+    body = TextAreaField("正文", render_kw={"required": True, "rows": 10, "maxlength": BODY_MAX})
+    category_id = SelectField("分类", validate_choice=False, render_kw={"required": True})
     addressee_id = SelectField("致", validate_choice=False)
     visibility = RadioField("公开范围", validate_choice=False, default=Visibility.public.value,
                             choices=choices(Visibility.choices()))
@@ -71,15 +71,16 @@ class AnswerForm(OneTimeSubmission, FlaskForm):
 
 
 class FollowUpForm(OneTimeSubmission, FlaskForm):
-    question = TextAreaField("追问", render_kw={"rows": 3, "maxlength": NOTE_MAX})
+    question = TextAreaField("追问", render_kw={"required": True, "rows": 3, "maxlength": NOTE_MAX})
 
 
 class FollowUpAnswerForm(OneTimeSubmission, FlaskForm):
-    body = TextAreaField("答复追问", render_kw={"rows": 4, "maxlength": BODY_MAX})
+    body = TextAreaField("答复追问", render_kw={"required": True, "rows": 4, "maxlength": BODY_MAX})
 
 
 class RatingForm(OneTimeSubmission, FlaskForm):
-    value = RadioField("您对答复的评价", validate_choice=False, choices=choices(Satisfaction.choices()))
+    value = RadioField("您对答复的评价", validate_choice=False, choices=choices(Satisfaction.choices()),
+                       render_kw={"required": True})
     comment = TextAreaField("评价意见（可选）", render_kw={"rows": 3, "maxlength": COMMENT_MAX})
 
 
@@ -93,12 +94,12 @@ class AcceptForm(FlaskForm):
 class RejectForm(FlaskForm):
     """不予受理 with a standard reason."""
 
-    reason_id = SelectField("不予受理的理由", validate_choice=False)
+    reason_id = SelectField("不予受理的理由", validate_choice=False, render_kw={"required": True})
     note = TextAreaField("补充说明（可选，建议人可见）", render_kw={"rows": 2, "maxlength": NOTE_MAX})
 
 
 class AssignForm(FlaskForm):
-    leader_id = SelectField("交办给", validate_choice=False)
+    leader_id = SelectField("交办给", validate_choice=False, render_kw={"required": True})
     note = TextAreaField("说明（可选）", render_kw={"rows": 2, "maxlength": NOTE_MAX})
 
 
@@ -107,4 +108,4 @@ class CloseForm(FlaskForm):
 
 
 class HideForm(FlaskForm):
-    reason = StringField("隐藏理由（建议人会收到通知）", render_kw={"maxlength": NOTE_MAX})
+    reason = StringField("隐藏理由（建议人会收到通知）", render_kw={"required": True, "maxlength": NOTE_MAX})

@@ -412,7 +412,7 @@ class ScreeningSchema(RequestSchema):
 
 
 class AssignmentSchema(RequestSchema):
-    leader_id = Id(required=True, error_messages={"required": "不是已认证的领导", "null": "不是已认证的领导"})
+    leader_id = Id(required=True, error_messages={"required": "请选择领导", "null": "请选择领导"})
     note = Text(validate=NOTE)
 
 

@@ -25,6 +25,8 @@ def staff_users():
 
 
 def assignable_leader(leader_id):
+    if leader_id in (None, ""):
+        raise ValidationError("请选择领导", fields={"leader_id": "请选择领导"})
     try:
         return get_leader(leader_id)
     except NotFound:
