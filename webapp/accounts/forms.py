@@ -26,9 +26,20 @@ class RegisterForm(FlaskForm):
     email = EmailField("电子邮箱", render_kw={"required": True, "autocomplete": "email"})
     display_name = StringField("显示名称",
                                render_kw={"required": True, "autocomplete": "nickname", "maxlength": 64})
+
+
+class CompleteRegistrationForm(FlaskForm):
+    """The second step of registration, reached by the e-mailed link."""
+
+    display_name = StringField("显示名称",
+                               render_kw={"required": True, "autocomplete": "nickname", "maxlength": 64})
     password = PasswordField("密码", render_kw={"required": True, "autocomplete": "new-password"})
     password_confirm = PasswordField("确认密码",
                                      render_kw={"required": True, "autocomplete": "new-password"})
+
+
+class LoginLinkForm(FlaskForm):
+    """The button that uses up a one-time login link (it carries only the CSRF token)."""
 
 
 class ChangePasswordForm(FlaskForm):

@@ -98,11 +98,24 @@ class RegistrationSchema(RequestSchema):
     email = Text(required=True)
     password = Text(required=True, metadata={"minLength": services.MIN_PASSWORD_LENGTH})
     display_name = Text(required=True)
+    code = Text(metadata={"description": "The confirmation code e-mailed by the first request: "
+                                         "without it the account is not created yet (202)"})
 
     def service_problems(self, valid):
+        # Whether the address is registered is not said here: its owner is told by e-mail.
         _, problems = services.registration_problems(valid.get("username"), valid.get("email"),
-                                                     valid.get("password"), valid.get("display_name"))
+                                                     valid.get("password"), valid.get("display_name"),
+                                                     email_taken=False)
         return problems
+
+
+class RegistrationSentSchema(ResponseSchema):
+    """The first step of registration: the same answer whether or not the address is registered."""
+
+    class Meta:
+        required = ("message",)
+
+    message = fields.String()
 
 
 class TokenRequestSchema(RequestSchema):

@@ -1,7 +1,7 @@
 """Outgoing mail. SMTP when SMTP_HOST is set; otherwise each message is written to the
 file outbox (MAIL_OUTBOX_DIR) as an .eml file and logged, for development and tests.
 
-`send_mail` queues the message until the current transaction commits.
+`send_mail` queues the message until the current transaction commits; `send_mail_now` does not.
 """
 import smtplib
 import uuid
@@ -56,6 +56,18 @@ def send_mail(to, subject, body):
             app.logger.exception("could not send mail to %s", to)
 
     after_commit(db.session(), _send)
+    return msg
+
+
+def send_mail_now(to, subject, body):
+    """Deliver at once, whatever becomes of the transaction: for the few mails that answer a
+    refused request (which rolls back), e.g. a one-time login link for a locked account."""
+    app = current_app._get_current_object()
+    msg = build_message(to, subject, body, app.config["MAIL_FROM"])
+    try:
+        deliver(msg, app.config, app.logger)
+    except (OSError, smtplib.SMTPException):
+        app.logger.exception("could not send mail to %s", to)
     return msg
 
 
