@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import TEST_PASSWORD
+from tests.web_helpers import wait_for_mail
 
 STRONG_PASSWORD = "Qiming-Star-2026"
 
@@ -492,7 +493,7 @@ def test_token_endpoint_throttles_an_account_after_ten_failures(client, make_use
     error = assert_error(resp, 429, "account_locked")
     assert "登录失败次数过多" in error["message"] and "分钟后再试" in error["message"]
     assert 0 < int(resp.headers["Retry-After"]) <= app.config["LOGIN_FAIL_WINDOW"] + 1
-    assert [m["Subject"] for m in outbox()] == ["科技工作者之家：一次性登录链接"]
+    assert [m["Subject"] for m in wait_for_mail(outbox)] == ["科技工作者之家：一次性登录链接"]
     # Per account: the same account from another address is still locked.
     other_ip = {"environ_base": {"REMOTE_ADDR": "203.0.113.9"}}
     assert_error(new_token(client, "zhang", "wrong-password-2", **other_ip), 429)

@@ -247,6 +247,17 @@ def test_database_backend_sweep_removes_old_events_of_every_key(database_backend
     assert database_backend.count("c", 60)[0] == 1
 
 
+def test_database_backend_sweeps_keys_that_are_never_used_again(database_backend, clock, monkeypatch):
+    monkeypatch.setattr(DatabaseBackend, "SWEEP_EVERY", 10)
+    for i in range(9):
+        database_backend.hit(f"login:acct:guess{i}", 60)
+    clock.advance(61)
+    database_backend.hit("fresh", 30)  # the 10th event sweeps what is older than 60 s
+    with database_backend.engine.connect() as conn:
+        keys = conn.execute(ratelimit.sa.select(ratelimit.rate_limit_events.c.key)).scalars().all()
+    assert keys == ["fresh"]
+
+
 def test_without_redis_the_default_store_is_the_database(tmp_path):
     config = {"REDIS_URL": "", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.db'}"}
     store = ratelimit.make_backend(config)

@@ -105,3 +105,24 @@ def test_a_locked_login_answers_the_same_for_any_account_and_any_password(client
                token("nobody", "wrong-password-2", "192.0.2.12")]
     bodies = {(r.status_code, re.sub(r"\d+ 分钟", "N 分钟", r.get_json()["error"]["message"])) for r in answers}
     assert len(bodies) == 1 and bodies.pop()[0] == 429
+
+
+def test_a_locked_login_does_not_wait_for_the_mail_a_right_password_sends(client, make_user, app, monkeypatch):
+    """Sending the login link inside the request would make a right password answer slower."""
+    import time
+
+    from webapp.core import mail
+
+    monkeypatch.setitem(app.config, "LOGIN_FAIL_LIMIT_ACCOUNT", 1)
+    make_user("zhang")
+    client.post(f"{API}/auth/tokens", json={"username": "zhang", "password": "wrong-password-1"})
+    sent = []
+    monkeypatch.setattr(mail, "deliver", lambda *a: (time.sleep(1.0), sent.append(a)))
+    started = time.monotonic()
+    resp = client.post(f"{API}/auth/tokens", json={"username": "zhang", "password": TEST_PASSWORD},
+                       environ_base={"REMOTE_ADDR": "192.0.2.99"})
+    assert resp.status_code == 429 and time.monotonic() - started < 0.5
+    deadline = time.monotonic() + 5
+    while not sent and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sent  # it was sent, in the background

@@ -180,11 +180,16 @@ class DatabaseBackend:
     """
 
     shared_across_processes = True
+    # Every this many events (per process), delete every key's events older than the longest
+    # window this process has used, so keys that are never used again do not accumulate.
+    SWEEP_EVERY = 1000
 
     def __init__(self, url):
         self.url = url
         self._engine = None
         self._lock = threading.Lock()
+        self._longest_window = 0
+        self._since_sweep = 0
 
     @property
     def engine(self):
@@ -227,6 +232,14 @@ class DatabaseBackend:
             n, oldest = conn.execute(
                 sa.select(sa.func.count(), sa.func.min(t.c.at)).where(t.c.key == key, t.c.at > now - window)
             ).one()
+        with self._lock:
+            self._longest_window = max(self._longest_window, window)
+            self._since_sweep += 1
+            due = self._since_sweep >= self.SWEEP_EVERY
+            if due:
+                self._since_sweep = 0
+        if due:
+            self.sweep(self._longest_window)
         return member, n, max(0, oldest + window - now)
 
     def hit(self, key, window):
@@ -256,7 +269,7 @@ class DatabaseBackend:
             conn.execute(rate_limit_events.delete())
 
     def sweep(self, older_than):
-        """Delete events older than `older_than` seconds, whatever their key (for cron)."""
+        """Delete events older than `older_than` seconds, whatever their key."""
         t = rate_limit_events
         with self.engine.begin() as conn:
             return conn.execute(t.delete().where(t.c.at <= time.time() - older_than)).rowcount
