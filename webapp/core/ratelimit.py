@@ -214,7 +214,11 @@ class DatabaseBackend:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         # The sibling file gets the table on first use (the main database has it from the migration).
-        rate_limit_events.create(engine, checkfirst=True)
+        try:
+            rate_limit_events.create(engine, checkfirst=True)
+        except sa.exc.OperationalError:
+            if not sa.inspect(engine).has_table(rate_limit_events.name):
+                raise  # not another worker creating it at the same moment
         return engine
 
     def _serialise(self, conn, key):
