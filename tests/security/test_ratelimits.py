@@ -339,3 +339,24 @@ def test_two_processes_without_redis_share_the_login_limit(tmp_path):
         results.append(json.loads(out.strip().splitlines()[-1]))
     assert sum(r["checked"] for r in results) == 10, results
     assert sum(r["refused"] for r in results) == 20, results
+
+
+def test_a_failure_outlives_the_rollback_of_its_request(app, client, post_form, make_user):
+    """A refused login answers 4xx, which rolls the request's unit of work back: the store must
+    not be part of it (the database store writes on a connection of its own)."""
+    from webapp.core.ratelimit import DatabaseBackend, RedisBackend
+
+    store = app.extensions["ratelimit"]
+    assert isinstance(store, RedisBackend if os.environ.get("REDIS_URL") else DatabaseBackend)
+    make_user("zhang")
+    assert login_as(post_form, client, "zhang", "wrong-password-1", ATTACKER).status_code == 422
+    assert store.count("login:acct:zhang", app.config["LOGIN_FAIL_WINDOW"])[0] == 1
+    assert store.count("login:ip:203.0.113.66", app.config["LOGIN_FAIL_WINDOW"])[0] == 1
+    # A success is not a failure: its attempt is given back (and the account's failures forgotten).
+    assert login_as(post_form, make_fresh(client), "zhang", TEST_PASSWORD, ATTACKER).status_code == 302
+    assert store.count("login:acct:zhang", app.config["LOGIN_FAIL_WINDOW"])[0] == 0
+    assert store.count("login:ip:203.0.113.66", app.config["LOGIN_FAIL_WINDOW"])[0] == 1
+
+
+def make_fresh(client):
+    return client.application.test_client()
