@@ -5,24 +5,41 @@ import re
 import pytest
 
 from tests.conftest import TEST_PASSWORD, extract_csrf
-from tests.web_helpers import field_error, html
+from tests.web_helpers import field_error, html, mailed_link
 
 NEW_PASSWORD = "Another-Secret-77"
 
 
 def register_data(**overrides):
-    data = {"username": "lihua", "email": "lihua@example.org", "display_name": "李华",
-            "password": TEST_PASSWORD, "password_confirm": TEST_PASSWORD, "accept_terms": "y"}
+    data = {"username": "lihua", "email": "lihua@example.org", "display_name": "李华"}
     data.update(overrides)
     return data
 
 
+def password_data(**overrides):
+    data = {"display_name": "李华", "password": TEST_PASSWORD, "password_confirm": TEST_PASSWORD, "accept_terms": "y"}
+    data.update(overrides)
+    return data
+
+
+def registration_link(outbox, to="lihua@example.org"):
+    (mail,) = [m for m in outbox() if m["To"] == to]
+    return mailed_link(mail, "/register/complete/")
+
+
 # ---------------------------------------------------------------- register, login, logout
 
-def test_register_logs_in_and_shows_profile(client, post_form, db):
+def test_register_mails_a_link_that_sets_the_password_and_logs_in(client, post_form, db, outbox):
     from webapp.accounts.models import User
 
     resp = post_form(client, "/register", register_data())
+    assert resp.status_code == 200
+    assert "我们已向 lihua@example.org 发送了一封邮件" in html(resp)
+    assert User.query.count() == 0  # nothing exists until the link is used
+    link = registration_link(outbox)
+    page = html(client.get(link))
+    assert "lihua" in page and "设置密码" in page
+    resp = post_form(client, link, password_data())
     assert resp.status_code == 302
     assert resp.headers["Location"] == "/u/lihua"
     user = User.query.filter_by(username="lihua").one()
@@ -31,45 +48,67 @@ def test_register_logs_in_and_shows_profile(client, post_form, db):
     assert "注册成功" in page
     assert "编辑资料" in page  # own profile: logged in
     assert "退出登录" in page
+    # The link is used up.
+    assert client.get(link).status_code == 400
+    assert post_form(make_fresh(client), link, password_data()).status_code == 400
+
+
+def make_fresh(client):
+    return client.application.test_client()
 
 
 @pytest.mark.parametrize("overrides, field_message", [
-    ({"password": "short", "password_confirm": "short"}, "密码至少需要 10 个字符"),
-    ({"password": "password123", "password_confirm": "password123"}, "密码过于简单"),
     ({"email": "not-an-email"}, "请输入有效的电子邮箱地址"),
-    ({"password_confirm": "Something-Else-99"}, "两次输入的密码不一致"),
     ({"username": "a b"}, "用户名须为"),
     ({"display_name": ""}, "请填写显示名称"),
 ])
-def test_register_rejects_bad_input(client, post_form, db, overrides, field_message):
+def test_register_rejects_bad_input(client, post_form, db, overrides, field_message, outbox):
     from webapp.accounts.models import User
 
     resp = post_form(client, "/register", register_data(**overrides))
     assert resp.status_code == 422
     assert field_error(html(resp), field_message)
+    assert User.query.count() == 0 and outbox() == []
+
+
+@pytest.mark.parametrize("overrides, field_message", [
+    ({"password": "short", "password_confirm": "short"}, "密码至少需要 10 个字符"),
+    ({"password": "password123", "password_confirm": "password123"}, "密码过于简单"),
+    ({"password_confirm": "Something-Else-99"}, "两次输入的密码不一致"),
+    ({"display_name": ""}, "请填写显示名称"),
+])
+def test_completing_registration_rejects_bad_passwords(client, post_form, db, outbox, overrides, field_message):
+    from webapp.accounts.models import User
+
+    post_form(client, "/register", register_data())
+    resp = post_form(client, registration_link(outbox), password_data(**overrides))
+    assert resp.status_code == 422
+    assert field_error(html(resp), field_message)
     assert User.query.count() == 0
 
 
-def test_register_rejects_duplicates(client, post_form, make_user, db):
+def test_register_rejects_a_taken_username(client, post_form, make_user, db):
     make_user("lihua", email="taken@example.org")
     resp = post_form(client, "/register", register_data(username="LiHua"))
     assert resp.status_code == 422
     assert field_error(html(resp), "该用户名已被注册")
-    resp = post_form(client, "/register", register_data(username="other", email="TAKEN@example.org"))
-    assert resp.status_code == 422
-    assert field_error(html(resp), "该邮箱已被注册")
     assert "注册信息有误" in html(resp)
 
 
-def test_register_shows_every_problem_at_once(client, post_form, make_user, db):
+def test_register_shows_every_problem_at_once(client, post_form, make_user, db, outbox):
     """A mismatched confirmation must not hide the other problems until the next try."""
     from webapp.accounts.models import User
 
     make_user("lihua")
-    resp = post_form(client, "/register", register_data(email="bad-email", password="123", password_confirm="124"))
+    resp = post_form(client, "/register", register_data(email="bad-email", display_name=""))
     assert resp.status_code == 422
     page = html(resp)
-    for message in ("该用户名已被注册", "请输入有效的电子邮箱地址", "密码至少需要 10 个字符", "两次输入的密码不一致"):
+    for message in ("该用户名已被注册", "请输入有效的电子邮箱地址", "请填写显示名称"):
+        assert field_error(page, message), message
+    post_form(client, "/register", register_data(username="lihua2", email="lihua2@example.org"))
+    resp = post_form(client, registration_link(outbox, "lihua2@example.org"), password_data(password="123", password_confirm="124"))
+    page = html(resp)
+    for message in ("密码至少需要 10 个字符", "两次输入的密码不一致"):
         assert field_error(page, message), message
     assert User.query.count() == 1
 

@@ -3,13 +3,14 @@
 Time is driven by a fake clock, so the windows are exercised without sleeping. The Redis
 tests use the real server at redis://127.0.0.1:6379/15 under a unique key prefix.
 """
+import os
 import secrets
 
 import pytest
 from flask import Flask
 
 from webapp.core import ratelimit
-from webapp.core.ratelimit import MemoryBackend, RedisBackend
+from webapp.core.ratelimit import DatabaseBackend, MemoryBackend, RedisBackend
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -50,11 +51,23 @@ def redis_backend():
     conn.close()
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture
+def database_backend(tmp_path):
+    """The database store on a throwaway SQLite file, and on PostgreSQL when DATABASE_URL says so
+    (the table there comes from the migration, which the session's app has run)."""
+    url = os.environ.get("DATABASE_URL", "")
+    backend = DatabaseBackend(url if url.startswith("postgresql") else f"sqlite:///{tmp_path / 'rl.db'}")
+    backend.clear()
+    yield backend
+    backend.clear()
+    backend.dispose()
+
+
+@pytest.fixture(params=["memory", "redis", "database"])
 def backend(request, clock):
     if request.param == "memory":
         return MemoryBackend()
-    return request.getfixturevalue("redis_backend")
+    return request.getfixturevalue(f"{request.param}_backend")
 
 
 def test_hit_counts_events_in_the_window(backend, clock):
@@ -168,6 +181,7 @@ def test_redis_backends_share_counts_across_instances(redis_backend, clock):
 def test_is_limited_and_helpers_use_the_app_backend(clock):
     app = Flask(__name__)
     app.config["REDIS_URL"] = ""
+    app.config["RATELIMIT_STORE"] = "memory"
     ratelimit.init_app(app)
     assert isinstance(app.extensions["ratelimit"], MemoryBackend)
     with app.app_context():
@@ -203,3 +217,83 @@ def test_memory_backend_sweeps_keys_that_are_never_asked_about_again(clock, monk
     backend.hit("fresh", 60)  # the 10th hit triggers a sweep
     assert set(backend._hits) == {"fresh"}
     assert backend.count("fresh", 60)[0] == 1
+
+
+def test_acquire_records_first_and_release_gives_the_attempt_back(backend, clock):
+    attempts = [backend.add("k", 60) for _ in range(3)]
+    assert [n for _, n, _ in attempts] == [1, 2, 3]
+    backend.remove("k", attempts[1][0])
+    assert backend.count("k", 60)[0] == 2
+    assert backend.add("k", 60)[1] == 3
+
+
+def test_database_backends_share_counts_across_engines(database_backend, clock):
+    # What gunicorn workers without Redis rely on: two engines (two processes), one counter.
+    twin = DatabaseBackend(database_backend.url)
+    try:
+        database_backend.hit("shared", 60)
+        twin.hit("shared", 60)
+        assert database_backend.count("shared", 60)[0] == 2
+    finally:
+        twin.dispose()
+
+
+def test_database_backend_sweep_removes_old_events_of_every_key(database_backend, clock):
+    database_backend.hit("a", 60)
+    database_backend.hit("b", 3600)
+    clock.advance(120)
+    database_backend.hit("c", 60)
+    assert database_backend.sweep(older_than=100) == 2
+    assert database_backend.count("c", 60)[0] == 1
+
+
+def test_database_backend_sweeps_keys_that_are_never_used_again(database_backend, clock, monkeypatch):
+    monkeypatch.setattr(DatabaseBackend, "SWEEP_EVERY", 10)
+    for i in range(9):
+        database_backend.hit(f"login:acct:guess{i}", 60)
+    clock.advance(61)
+    database_backend.hit("fresh", 30)  # the 10th event sweeps what is older than 60 s
+    with database_backend.engine.connect() as conn:
+        keys = conn.execute(ratelimit.sa.select(ratelimit.rate_limit_events.c.key)).scalars().all()
+    assert keys == ["fresh"]
+
+
+def test_without_redis_the_default_store_is_the_database(tmp_path):
+    config = {"REDIS_URL": "", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.db'}"}
+    store = ratelimit.make_backend(config)
+    assert isinstance(store, DatabaseBackend) and store.shared_across_processes
+    # On SQLite in a sibling file, so the limiter never waits for a request's own write lock.
+    assert store.url == f"sqlite:///{tmp_path / 'app-ratelimit.db'}"
+    pg = "postgresql+psycopg://u@h/db"
+    assert ratelimit.make_backend({"SQLALCHEMY_DATABASE_URI": pg}).url == pg
+    assert isinstance(ratelimit.make_backend({**config, "RATELIMIT_STORE": "memory"}), MemoryBackend)
+    # No other process can share an in-memory SQLite database: the memory store is as good.
+    assert isinstance(ratelimit.make_backend({"SQLALCHEMY_DATABASE_URI": "sqlite://"}), MemoryBackend)
+    with pytest.raises(ValueError):
+        ratelimit.make_backend({**config, "RATELIMIT_STORE": "memcached"})
+
+
+@pytest.mark.parametrize("environ, argv, workers", [
+    ({}, ["wsgi.py"], 1),
+    ({"WEB_CONCURRENCY": "4"}, ["wsgi.py"], 4),
+    ({"GUNICORN_CMD_ARGS": "--bind 0:80 --workers=3"}, ["x"], 3),
+    ({}, ["/srv/.venv/bin/gunicorn", "-w", "2", "wsgi:app"], 2),
+    ({}, ["/srv/.venv/bin/gunicorn", "-w2", "wsgi:app"], 2),
+    ({}, ["pytest", "-w", "5"], 1),
+])
+def test_workers_are_read_from_what_gunicorn_reads(environ, argv, workers):
+    assert ratelimit.workers_configured(environ, argv) == workers
+
+
+def test_memory_store_with_several_workers_warns_at_start(monkeypatch, caplog):
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")
+    app = Flask(__name__)
+    app.config.update(REDIS_URL="", RATELIMIT_STORE="memory")
+    with caplog.at_level("WARNING"):
+        ratelimit.init_app(app)
+    assert any("per-process memory store" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+    caplog.clear()
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")
+    with caplog.at_level("WARNING"):
+        ratelimit.init_app(app)
+    assert not caplog.records

@@ -205,8 +205,8 @@ def test_api_is_exempt_from_csrf_even_with_a_browser_session(client, csrf, app):
     csrf(client)  # the client now has a session with a CSRF secret, as a browser would
     assert app.config["WTF_CSRF_ENABLED"] is True
     resp = client.post("/api/v1/auth/register", json={"username": "li_ming", "email": "li@example.org",
-                                                      "password": "Qiming-Star-2026", "display_name": "李明", "accept_terms": True})
-    assert resp.status_code == 201
+                                                      "password": "Qiming-Star-2026", "display_name": "李明"})
+    assert resp.status_code == 202  # the first step of registration: a code goes by mail
 
 
 # ---------------------------------------------------------------- production start-up
@@ -303,10 +303,14 @@ def test_passwords_are_stored_with_scrypt(production_password_hash, make_user, d
     assert login(client, "zhang").status_code == 302
 
 
-def test_api_registration_stores_scrypt_too(production_password_hash, client, db):
+def test_api_registration_stores_scrypt_too(production_password_hash, client, db, outbox):
+    import re
+
     from webapp.accounts.models import User
 
-    resp = client.post("/api/v1/auth/register", json={"username": "li_ming", "email": "li@example.org",
-                                                      "password": "Qiming-Star-2026", "display_name": "李明", "accept_terms": True})
+    body = {"username": "li_ming", "email": "li@example.org", "password": "Qiming-Star-2026", "display_name": "李明"}
+    assert client.post("/api/v1/auth/register", json=body).status_code == 202
+    code = re.search(r"确认码：\s*(\S+)", outbox()[0].get_content()).group(1)
+    resp = client.post("/api/v1/auth/register", json={**body, "code": code, "accept_terms": True})
     assert resp.status_code == 201
     assert db.session.get(User, resp.get_json()["id"]).password_hash.startswith("scrypt:")

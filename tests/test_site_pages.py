@@ -6,40 +6,49 @@ import re
 import pytest
 
 from tests.conftest import TEST_PASSWORD
-from tests.web_helpers import html
+from tests.web_helpers import html, mailed_link
 
 PAGES = {"/about": "关于本站", "/contact": "联系我们", "/privacy": "隐私政策", "/terms": "用户协议"}
 
 
-def register_data(**overrides):
-    data = {"username": "lihua", "email": "lihua@example.org", "display_name": "李华",
-            "password": TEST_PASSWORD, "password_confirm": TEST_PASSWORD}
+def registration_link(client, post_form, outbox):
+    """Through the first step of registration (username, e-mail, name): the mailed link that
+    creates the account."""
+    resp = post_form(client, "/register", {"username": "lihua", "email": "lihua@example.org", "display_name": "李华"})
+    assert resp.status_code == 200
+    (mail,) = outbox()
+    return mailed_link(mail, "/register/complete/")
+
+
+def password_data(**overrides):
+    data = {"display_name": "李华", "password": TEST_PASSWORD, "password_confirm": TEST_PASSWORD}
     data.update(overrides)
     return data
 
 
 # ---------------------------------------------------------------- terms at registration
+# Accepted where the account is made: the page of the mailed link (and the API request with the code).
 
-def test_the_register_page_asks_to_accept_terms_and_privacy(client):
-    page = html(client.get("/register"))
+def test_the_registration_page_asks_to_accept_terms_and_privacy(client, post_form, outbox):
+    page = html(client.get(registration_link(client, post_form, outbox)))
     assert re.search(r'<input[^>]*name="accept_terms"[^>]*required', page) or \
         re.search(r'<input[^>]*required[^>]*name="accept_terms"', page)
     assert 'href="/terms"' in page and 'href="/privacy"' in page
 
 
-def test_registration_without_accepting_is_refused(client, post_form, db):
+def test_registration_without_accepting_is_refused(client, post_form, db, outbox):
     from webapp.accounts.models import User
 
-    resp = post_form(client, "/register", register_data())
+    resp = post_form(client, registration_link(client, post_form, outbox), password_data())
     assert resp.status_code == 422
     assert "请阅读并同意用户协议和隐私政策" in html(resp)
     assert User.query.count() == 0
 
 
-def test_registration_records_the_acceptance(client, post_form, db, clock):
+def test_registration_records_the_acceptance(client, post_form, db, clock, outbox):
     from webapp.accounts.models import User
 
-    resp = post_form(client, "/register", register_data(accept_terms="y"))
+    resp = post_form(client, registration_link(client, post_form, outbox), password_data(accept_terms="y"))
     assert resp.status_code == 302
     user = User.query.filter_by(username="lihua").one()
     assert user.terms_accepted_at is not None
@@ -56,9 +65,12 @@ def test_the_service_refuses_without_acceptance(app, db):
     assert user.terms_accepted_at is not None
 
 
-def test_the_api_asks_for_acceptance_too(client, db):
+def test_the_api_asks_for_acceptance_too(client, db, outbox):
     body = {"username": "li_ming", "email": "li.ming@example.org", "password": "Qiming-Star-2026",
             "display_name": "李明"}
+    assert client.post("/api/v1/auth/register", json=body).status_code == 202  # the code goes by mail
+    (mail,) = outbox()
+    body["code"] = re.search(r"确认码：\s*(\S+)", mail.get_content()).group(1)
     resp = client.post("/api/v1/auth/register", json=body)
     assert resp.status_code == 422
     assert resp.get_json()["error"]["fields"] == {"accept_terms": "请阅读并同意用户协议和隐私政策"}

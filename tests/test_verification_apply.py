@@ -99,9 +99,7 @@ def test_apply_with_image_proof(client, post_form, member):
 
 @pytest.mark.parametrize("proof, filename, message", [
     ("这是一段文字，不是证明材料。".encode() * 20, "proof.pdf", "文件格式不支持：只接受 PDF 文件或 JPEG、PNG、WebP 图片"),
-    (b"%PDF-1.4
-1 0 obj << >> endobj
-", "cut.pdf", "PDF 文件无法解析或已损坏"),
+    (b"%PDF-1.4\n1 0 obj << >> endobj\n", "cut.pdf", "PDF 文件无法解析或已损坏"),
     (b"", "empty.pdf", "文件为空"),
 ])
 def test_bad_proof_is_refused(client, post_form, member, proof, filename, message):

@@ -60,6 +60,18 @@ def load_config():
         "LOGIN_FAIL_LIMIT_ACCOUNT": _int("LOGIN_FAIL_LIMIT_ACCOUNT", 10),
         "LOGIN_FAIL_LIMIT_IP": _int("LOGIN_FAIL_LIMIT_IP", 30),
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 2 * 3600),
+        # A correct password for an account locked by failures elsewhere gets a one-time login
+        # link by e-mail, valid this long.
+        "LOGIN_LINK_MAX_AGE": _int("LOGIN_LINK_MAX_AGE", 15 * 60),
+        # Registration: attempts per IP and window; the e-mailed link that completes it lives this long.
+        "REGISTER_LIMIT_IP": _int("REGISTER_LIMIT_IP", 20),
+        "REGISTER_LIMIT_WINDOW": _int("REGISTER_LIMIT_WINDOW", 3600),
+        "REGISTER_LINK_MAX_AGE": _int("REGISTER_LINK_MAX_AGE", 24 * 3600),
+        # Where throttling counts: auto (Redis when REDIS_URL is set, else the database),
+        # redis, database, or memory (one process only). RATELIMIT_DATABASE_URL: the database
+        # store's database (default: the app's; on SQLite a sibling file <db>-ratelimit.db).
+        "RATELIMIT_STORE": os.environ.get("RATELIMIT_STORE", "auto"),
+        "RATELIMIT_DATABASE_URL": os.environ.get("RATELIMIT_DATABASE_URL", ""),
         # Werkzeug's password hash method: its default, scrypt (a memory-hard KDF), in
         # production; the tests use a cheap one ("pbkdf2:sha256:1") so creating users is fast.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),

@@ -161,7 +161,7 @@ def test_a_concurrent_duplicate_is_rolled_back_and_answered_as_a_replay(
     assert count_suggestions() == 1
 
 
-def test_every_create_honours_the_key(client, db, make_suggestion, make_member, auth_headers):
+def test_every_create_honours_the_key(client, db, make_suggestion, make_member, auth_headers, outbox):
     """Registration, tokens, co-signing, answers, follow-ups, replies and ratings."""
     from webapp.accounts.models import ApiToken, User
     from webapp.suggestions.models import SuggestionSupport
@@ -175,8 +175,12 @@ def test_every_create_honours_the_key(client, db, make_suggestion, make_member, 
         return first
 
     users = User.query.count()
-    twice("/auth/register", {"username": "idem_new", "email": "idem_new@example.org", "password": TEST_PASSWORD,
-                             "display_name": "新用户", "accept_terms": True})
+    registration = {"username": "idem_new", "email": "idem_new@example.org", "password": TEST_PASSWORD,
+                    "display_name": "新用户", "accept_terms": True}
+    assert client.post(f"{API}/auth/register", json=registration).status_code == 202  # the code goes by mail
+    (mail,) = outbox()
+    code = re.search(r"确认码：\s*(\S+)", mail.get_content()).group(1)
+    twice("/auth/register", {**registration, "code": code})
     assert User.query.count() == users + 1
     token = twice("/auth/tokens", {"username": "idem_new", "password": TEST_PASSWORD, "name": "手机"}).get_json()
     assert ApiToken.query.filter_by(user_id=User.query.filter_by(username="idem_new").one().id).count() == 1
@@ -269,19 +273,26 @@ def test_follow_up_form_submitted_twice(client, login, make_suggestion):
     assert SuggestionFollowUp.query.count() == 1
 
 
-def test_registration_submitted_twice(make_client, app):
+def test_registration_submitted_twice(make_client, app, outbox):
+    from tests.web_helpers import mailed_link
     from webapp.accounts.models import User
 
     first_browser, resubmitting = make_client(), make_client()
-    csrf, token = page_form(first_browser, "/register")
-    data = {"csrf_token": csrf, "submission_token": token, "username": "idem_reg", "email": "idem_reg@example.org",
-            "password": TEST_PASSWORD, "password_confirm": TEST_PASSWORD, "display_name": "注册者", "accept_terms": "y"}
-    first = first_browser.post("/register", data=data)
+    csrf = extract_csrf(html(first_browser.get("/register")))
+    first_browser.post("/register", data={"csrf_token": csrf, "username": "idem_reg", "email": "idem_reg@example.org",
+                                          "display_name": "注册者"})
+    (mail,) = outbox()
+    link = mailed_link(mail, "/register/complete/")
+    # The account is made on the mailed link's page: that is the form that must not create twice.
+    csrf, token = page_form(first_browser, link)
+    data = {"csrf_token": csrf, "submission_token": token, "password": TEST_PASSWORD,
+            "password_confirm": TEST_PASSWORD, "display_name": "注册者", "accept_terms": "y"}
+    first = first_browser.post(link, data=data)
     assert first.status_code == 302
     # The second click of the same page, sent before the first answer signed the browser in.
     with first_browser.session_transaction() as signed_in, resubmitting.session_transaction() as anonymous:
         anonymous["csrf_token"] = signed_in["csrf_token"]
-    again = resubmitting.post("/register", data=data)
+    again = resubmitting.post(link, data=data)
     assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
     assert User.query.filter_by(username="idem_reg").count() == 1
 

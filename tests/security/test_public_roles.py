@@ -28,14 +28,19 @@ def test_the_user_themself_and_staff_see_roles(client, people, auth_headers):
     assert me["roles"] == ["member"]
 
 
-def test_a_new_token_and_a_registration_show_the_callers_own_roles(client, people, db):
+def test_a_new_token_and_a_registration_show_the_callers_own_roles(client, people, db, outbox):
+    import re
+
     from tests.conftest import TEST_PASSWORD
 
     issued = client.post(f"{API}/auth/tokens", json={"username": "boss", "password": TEST_PASSWORD}).get_json()
     assert issued["user"]["roles"] == ["admin", "member", "staff"]
-    body = client.post(f"{API}/auth/register", json={
-        "username": "li_ming", "email": "li.ming@example.org", "password": "Qiming-Star-2026",
-        "display_name": "李明", "accept_terms": True}).get_json()
+    registration = {"username": "li_ming", "email": "li.ming@example.org", "password": "Qiming-Star-2026",
+                    "display_name": "李明", "accept_terms": True}
+    assert client.post(f"{API}/auth/register", json=registration).status_code == 202
+    (mail,) = outbox()
+    code = re.search(r"确认码：\s*(\S+)", mail.get_content()).group(1)
+    body = client.post(f"{API}/auth/register", json={**registration, "code": code}).get_json()
     assert body["roles"] == ["member"]
 
 

@@ -9,9 +9,11 @@ from webapp.accounts.schemas import (
     MeSchema,
     NewApiTokenSchema,
     RegistrationSchema,
+    RegistrationSentSchema,
     TokenRequestSchema,
     UserSchema,
 )
+from webapp.accounts.views import absolute_url, login_link_url, registration_link_url
 from webapp.api import api_route
 from webapp.api.auth import bearer_token_loader
 from webapp.api.schemas import PageArgs, page_of
@@ -20,17 +22,32 @@ from webapp.core.pagination import paginate
 bearer_token_loader(services.user_for_token)
 
 
+def _registration_attempt():
+    # Before the body is checked: the username check answers, so it is throttled per IP too.
+    services.registration_attempt(request.remote_addr)
+
+
 @api_route("/auth/register", methods=["POST"], summary="Register a member account", tags=["auth"],
-           request=RegistrationSchema, responses={201: UserSchema},
+           description="Two requests with the same fields: the first e-mails the address a confirmation "
+                       "code (202, the same answer whether or not the address is registered; its owner "
+                       "is told by mail); the second, with `code`, creates the account (201). "
+                       "Throttled per IP (REGISTER_LIMIT_IP per REGISTER_LIMIT_WINDOW).",
+           before=_registration_attempt, request=RegistrationSchema,
+           responses={201: UserSchema, 202: RegistrationSentSchema}, errors=[429],
            context={"own_account": True})
-def register(username, email, password, display_name, accept_terms=False):
-    return services.sign_up(username, email, password, display_name, accept_terms=accept_terms)
+def register(username, email, password, display_name, code=None, accept_terms=False):
+    if code:
+        return services.complete_registration(code, password, display_name=display_name, username=username,
+                                              email=email, accept_terms=accept_terms)
+    message, _ = services.request_registration(username, email, display_name, registration_link_url,
+                                               absolute_url("accounts.login"), password=password)
+    return {"message": message}, 202
 
 
 @api_route("/auth/tokens", methods=["POST"], summary="Exchange username and password for a bearer token",
            tags=["auth"], request=TokenRequestSchema, responses={201: NewApiTokenSchema}, errors=[429])
 def create_token(username, password, name=None):
-    user = services.authenticate(username, password, ip=request.remote_addr)
+    user = services.authenticate(username, password, ip=request.remote_addr, login_link_for=login_link_url)
     token, secret = services.create_token(user, name or request.headers.get("User-Agent", "")[:64])
     return IssuedToken(token, secret)
 

@@ -22,16 +22,27 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class RegisterForm(OneTimeSubmission, FlaskForm):
+class RegisterForm(FlaskForm):
     username = StringField("用户名",
                            render_kw={"required": True, "autocomplete": "username", "maxlength": 32})
     email = EmailField("电子邮箱", render_kw={"required": True, "autocomplete": "email"})
+    display_name = StringField("显示名称",
+                               render_kw={"required": True, "autocomplete": "nickname", "maxlength": 64})
+
+
+class CompleteRegistrationForm(OneTimeSubmission, FlaskForm):
+    """The second step of registration, reached by the e-mailed link."""
+
     display_name = StringField("显示名称",
                                render_kw={"required": True, "autocomplete": "nickname", "maxlength": 64})
     password = PasswordField("密码", render_kw={"required": True, "autocomplete": "new-password"})
     password_confirm = PasswordField("确认密码",
                                      render_kw={"required": True, "autocomplete": "new-password"})
     accept_terms = BooleanField("我已阅读并同意用户协议和隐私政策", render_kw={"required": True})
+
+
+class LoginLinkForm(FlaskForm):
+    """The button that uses up a one-time login link (it carries only the CSRF token)."""
 
 
 class ChangePasswordForm(FlaskForm):

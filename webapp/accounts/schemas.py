@@ -122,13 +122,29 @@ class RegistrationSchema(RequestSchema):
     display_name = Text(required=True)
     # Optional in the document (the first one did not have it), refused unless true.
     accept_terms = Bool(load_default=False, metadata={
-        "description": "Must be true: the user has read and accepts 用户协议 (/terms) and 隐私政策 (/privacy)"})
+        "description": "Must be true in the request that carries `code` (the one that creates the account): "
+                       "the user has read and accepts 用户协议 (/terms) and 隐私政策 (/privacy)"})
+    code = Text(metadata={"description": "The confirmation code e-mailed by the first request: "
+                                         "without it the account is not created yet (202)"})
 
     def service_problems(self, valid):
+        # Whether the address is registered is not said here: its owner is told by e-mail.
         _, problems = services.registration_problems(valid.get("username"), valid.get("email"),
                                                      valid.get("password"), valid.get("display_name"),
-                                                     accept_terms=valid.get("accept_terms", False))
+                                                     # Accepted where the account is made: the step with the code.
+                                                     accept_terms=valid.get("accept_terms", False) if valid.get("code")
+                                                     else None,
+                                                     email_taken=False)
         return problems
+
+
+class RegistrationSentSchema(ResponseSchema):
+    """The first step of registration: the same answer whether or not the address is registered."""
+
+    class Meta:
+        required = ("message",)
+
+    message = fields.String()
 
 
 class TokenRequestSchema(RequestSchema):

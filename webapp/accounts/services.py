@@ -56,7 +56,7 @@ from webapp.core.errors import (
     RateLimited,
     ValidationError,
 )
-from webapp.core.mail import send_mail
+from webapp.core.mail import send_mail, send_mail_now
 from webapp.core.permissions import guard, require_staff
 from webapp.extensions import db
 from webapp.notifications.services import notify
@@ -182,9 +182,14 @@ def confirmation_problem(password, confirm, label="确认密码"):
 TERMS_REFUSED = "请阅读并同意用户协议和隐私政策"
 
 
-def registration_problems(username, email, password, display_name, password_confirm=None, accept_terms=None):
+def registration_problems(username, email, password, display_name, password_confirm=None, accept_terms=None,
+                          email_taken=True):
     """Check a registration without writing: (cleaned values, {field: message}).
-    `accept_terms`: None when not asked (accounts made by staff or the CLI), else it must be true."""
+
+    `accept_terms`: None when not asked (accounts made by staff or the CLI), else it must be true.
+    `password=None` leaves the password out (the first step of registration asks none).
+    `email_taken=False` leaves out whether the address is registered: what the first step
+    answers must not tell (the address's owner hears it by e-mail instead)."""
     errors = {}
     if accept_terms is not None and accept_terms is not True:
         errors["accept_terms"] = TERMS_REFUSED
@@ -202,14 +207,19 @@ def registration_problems(username, email, password, display_name, password_conf
         errors["display_name"] = "请填写显示名称"
     elif len(display_name) > 64:
         errors["display_name"] = "显示名称不能超过 64 个字符"
-    err = password_problem(password, username)
+    err = password_problem(password, username) if password is not None else None
     if err:
         errors["password"] = err
     if "username" not in errors and User.query.filter(func.lower(User.username) == username.lower()).first():
+        # Usernames are public (every profile shows one); the check is throttled per IP.
         errors["username"] = "该用户名已被注册"
-    if "email" not in errors and User.query.filter(func.lower(User.email) == email.lower()).first():
+    if email_taken and "email" not in errors and _user_by_email(email):
         errors["email"] = "该邮箱已被注册"
     return (username, email, display_name), errors
+
+
+def _user_by_email(email):
+    return User.query.filter(func.lower(User.email) == (email or "").strip().lower()).first()
 
 
 def sign_up(username, email, password, display_name, accept_terms, password_confirm=None):
@@ -241,18 +251,116 @@ def register_user(username, email, password, display_name, roles=(Role.member,),
     return user
 
 
-def _throttle_keys(login, ip, user=None):
-    # An existing account is counted by its id, so trying it under its username and its
-    # e-mail address shares one budget; unknown names are counted by the name typed.
-    account = f"login:user:{user.id}" if user is not None else f"login:acct:{(login or '').strip().lower()}"
-    return account, f"login:ip:{ip or '-'}"
+# Registration is two steps, so that it answers the same whether or not an address is
+# registered: the first step mails the address (a link completing the registration, or
+# "you already have an account"); the link's holder sets the password and gets the account.
+REGISTRATION_SENT = "我们已向 {email} 发送了一封邮件，请在 24 小时内按邮件中的说明完成注册。"
 
 
-def authenticate(login, password, ip=None):
-    """Check credentials, with throttling per account and per IP.
+def _registration_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="registration")
 
-    Raises RateLimited while throttled, ValidationError on bad credentials or a
-    suspended account. Returns the user on success.
+
+def registration_attempt(ip):
+    """Count one registration attempt from `ip` (valid or not: the username check answers,
+    so it is throttled too); raises RateLimited past REGISTER_LIMIT_IP per REGISTER_LIMIT_WINDOW."""
+    cfg = current_app.config
+    attempt = ratelimit.acquire(f"register:ip:{ip or '-'}", cfg["REGISTER_LIMIT_IP"], cfg["REGISTER_LIMIT_WINDOW"])
+    if not attempt.allowed:
+        attempt.release()
+        minutes = max(1, int(attempt.retry_after // 60) + 1)
+        raise RateLimited(f"注册尝试过于频繁，请 {minutes} 分钟后再试", retry_after=int(attempt.retry_after) + 1)
+    return attempt
+
+
+def request_registration(username, email, display_name, complete_url_for, login_url, password=None,
+                         password_confirm=None):
+    """The first step: check the fields (the address's registration excepted) and e-mail the
+    address. Returns the message to show, the same whether or not the address is registered.
+
+    `complete_url_for(token)` builds the absolute link of the second step; `login_url` is the
+    absolute login page for the mail to an existing account. `password` (the API's first step
+    sends one) is only checked: the second step asks for it again, nothing keeps it meanwhile.
+    """
+    (username, email, display_name), errors = registration_problems(
+        username, email, password, display_name, password_confirm, email_taken=False)
+    if errors:
+        raise ValidationError("注册信息有误", fields=errors)
+    message = REGISTRATION_SENT.format(email=email)
+    # One address gets a few of these mails an hour, however many IPs ask.
+    if ratelimit.hit(f"register:mail:{email.lower()}", 3600) > 3:
+        return message, None
+    existing = _user_by_email(email)
+    if existing is not None:
+        send_mail(existing.email, "科技工作者之家：您已有账号", (
+            f"{existing.display_name}，您好：\n\n"
+            f"有人（可能是您本人）刚刚使用本邮箱在科技工作者之家申请注册。您已有账号（用户名：{existing.username}），"
+            f"无需再次注册，请直接登录：\n\n{login_url}\n\n"
+            "如果忘记了密码，可以在登录页点击“忘记密码”重新设置。如果这不是您本人的操作，请忽略本邮件。\n"))
+        return message, None
+    token = _registration_serializer().dumps({"u": username, "e": email, "d": display_name})
+    send_mail(email, "科技工作者之家：完成注册", (
+        f"{display_name}，您好：\n\n"
+        f"感谢您注册科技工作者之家（用户名：{username}）。请在 24 小时内打开以下链接设置密码、完成注册：\n\n"
+        f"{complete_url_for(token)}\n\n"
+        f"使用手机客户端注册的，也可以在客户端中填写以下确认码：\n{token}\n\n"
+        "如果这不是您本人的操作，请忽略本邮件，不会有账号被创建。\n"))
+    return message, token
+
+
+def pending_registration(token):
+    """(username, email, display_name) that a registration link carries; ValidationError if
+    the link is invalid, expired or already used."""
+    try:
+        data = _registration_serializer().loads(token or "", max_age=current_app.config["REGISTER_LINK_MAX_AGE"])
+    except SignatureExpired:
+        raise ValidationError("注册链接已过期，请重新注册", code="token_expired") from None
+    except BadSignature:
+        raise ValidationError("注册链接无效", code="token_invalid") from None
+    if _user_by_email(data.get("e")) is not None:
+        raise ValidationError("该注册链接已使用过，请直接登录", code="token_used")
+    return data.get("u"), data.get("e"), data.get("d")
+
+
+def complete_registration(token, password, password_confirm=None, display_name=None, username=None, email=None,
+                          accept_terms=False):
+    """The second step: the link's holder sets the password, accepts 用户协议 and 隐私政策 and
+    gets the account. The API sends the username and address again (`username`, `email`):
+    they must be the code's."""
+    try:
+        linked_username, email_of_link, linked_name = pending_registration(token)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, fields={"code": exc.message}, code=exc.code) from None
+    if (username is not None and username.strip().lower() != linked_username.lower()) or (
+            email is not None and normalize_email(email)[0].lower() != email_of_link.lower()):
+        raise ValidationError("确认码与用户名或邮箱不符", fields={"code": "确认码与用户名或邮箱不符"})
+    username, email = linked_username, email_of_link
+    display_name = linked_name if display_name is None else display_name
+    return sign_up(username, email, password, display_name, accept_terms, password_confirm=password_confirm)
+
+
+def _throttle_keys(login, ip):
+    # Counted by what was typed, never by the account it names: one budget shared by an
+    # account's username and its e-mail address would tell that both belong to one account.
+    return f"login:acct:{(login or '').strip().lower()}", f"login:ip:{ip or '-'}"
+
+
+ACCOUNT_LOCKED = ("该账号登录失败次数过多，已暂时锁定。如果您输入的密码正确，我们已向该账号的邮箱发送一次性登录链接，"
+                  "请查收邮件登录；也可以 {minutes} 分钟后再试。")
+
+
+def authenticate(login, password, ip=None, login_link_for=None):
+    """Check credentials, with throttling per IP and per account.
+
+    Each attempt is recorded before the password is checked, and the decision is taken on
+    the count that recording returned, so concurrent attempts cannot overrun a limit; an
+    attempt with the right password is given back. Past the per-IP limit nothing is checked.
+    Past the per-account limit (failures from anywhere), a correct password does not log in,
+    but `login_link_for(token)` is e-mailed to the account: its owner gets in, an attacker
+    guessing does not, and the answer is the same whether the password was right or not.
+
+    Raises RateLimited while throttled, ValidationError on bad credentials or a suspended
+    account. Returns the user on success.
     """
     missing = {field: message for field, value, message in (("username", login, "请填写用户名或邮箱"),
                                                              ("password", password, "请填写密码")) if not value}
@@ -260,27 +368,87 @@ def authenticate(login, password, ip=None):
         raise ValidationError("请填写用户名和密码", fields=missing)
     cfg = current_app.config
     window = cfg["LOGIN_FAIL_WINDOW"]
+    acct_key, ip_key = _throttle_keys(login, ip)
+    by_ip = ratelimit.acquire(ip_key, cfg["LOGIN_FAIL_LIMIT_IP"], window)
+    if not by_ip.allowed:
+        by_ip.release()
+        raise RateLimited(f"登录失败次数过多，请 {_minutes(by_ip.retry_after)} 分钟后再试",
+                          retry_after=int(by_ip.retry_after) + 1)
+    by_account = ratelimit.acquire(acct_key, cfg["LOGIN_FAIL_LIMIT_ACCOUNT"], window)
     user = find_user(login)
-    acct_key, ip_key = _throttle_keys(login, ip, user)
-    for key, limit in ((acct_key, cfg["LOGIN_FAIL_LIMIT_ACCOUNT"]), (ip_key, cfg["LOGIN_FAIL_LIMIT_IP"])):
-        limited, retry = ratelimit.is_limited(key, limit, window)
-        if limited:
-            minutes = max(1, int(retry // 60) + 1)
-            raise RateLimited(f"登录失败次数过多，请 {minutes} 分钟后再试", retry_after=int(retry) + 1)
     if user is None:
         # Spend the same hashing time as for a real account, so response timing does
         # not reveal which usernames exist.
         check_password_hash(_dummy_password_hash(), password or "")
-    if user is None or not user.check_password(password or ""):
-        ratelimit.hit(acct_key, window)
-        ratelimit.hit(ip_key, window)
+    correct = user is not None and user.check_password(password or "")
+    if not by_account.allowed:
+        by_account.release()  # a refused attempt does not make the lock last longer
+        if correct:
+            by_ip.release()
+            if not user.is_suspended and login_link_for is not None:
+                _mail_login_link(user, login_link_for)
+        raise RateLimited(ACCOUNT_LOCKED.format(minutes=_minutes(by_account.retry_after)),
+                          retry_after=int(by_account.retry_after) + 1, code="account_locked")
+    if not correct:
         raise ValidationError("用户名或密码错误", fields={"password": "用户名或密码错误"}, code="invalid_credentials")
+    by_ip.release()
+    by_account.release()
     if user.is_suspended:
         raise ValidationError("该账号已被停用" + (f"：{user.suspended_reason}" if user.suspended_reason else ""),
                               code="account_suspended")
     ratelimit.reset(acct_key)
     user.last_login_at = utcnow()
     db.session.flush()
+    return user
+
+
+def _minutes(seconds):
+    return max(1, int(seconds // 60) + 1)
+
+
+# ---------------------------------------------------------------- one-time login links
+
+def _login_link_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="login-link")
+
+
+def make_login_link_token(user):
+    # Tied to the password and the session version: a password change or a suspension ends it.
+    return _login_link_serializer().dumps({"u": user.id, "p": _reset_fingerprint(user), "v": user.session_version,
+                                           "n": secrets.token_hex(8)})
+
+
+def _mail_login_link(user, login_link_for):
+    # Sent at once, not after the commit: the refused login answers 429, which rolls back.
+    minutes = current_app.config["LOGIN_LINK_MAX_AGE"] // 60
+    send_mail_now(user.email, "科技工作者之家：一次性登录链接", (
+        f"{user.display_name}，您好：\n\n"
+        "您的账号因多次登录失败已被暂时锁定，但刚才有人输入了正确的密码。如果是您本人，请在 "
+        f"{minutes} 分钟内打开以下链接登录（只能使用一次）：\n\n{login_link_for(make_login_link_token(user))}\n\n"
+        "如果不是您本人，说明您的密码已经泄露：请立即登录并修改密码。\n"))
+
+
+def user_for_login_link(token, consume=False):
+    """The user a one-time login link is for; `consume=True` uses it up (once, in every process)."""
+    max_age = current_app.config["LOGIN_LINK_MAX_AGE"]
+    try:
+        data = _login_link_serializer().loads(token or "", max_age=max_age)
+    except SignatureExpired:
+        raise ValidationError("登录链接已过期，请重新登录", code="token_expired") from None
+    except BadSignature:
+        raise ValidationError("登录链接无效", code="token_invalid") from None
+    user = db.session.get(User, data.get("u"))
+    if (user is None or user.is_suspended or data.get("p") != _reset_fingerprint(user)
+            or data.get("v") != user.session_version):
+        raise ValidationError("登录链接无效或已失效", code="token_invalid")
+    used_key = f"login-link:used:{data.get('n')}"
+    if ratelimit.backend().count(used_key, max_age)[0]:
+        raise ValidationError("该登录链接已使用过", code="token_used")
+    if consume:
+        if ratelimit.hit(used_key, max_age + 60) > 1:  # two clicks at once: the first one wins
+            raise ValidationError("该登录链接已使用过", code="token_used")
+        user.last_login_at = utcnow()
+        db.session.flush()
     return user
 
 
@@ -403,7 +571,8 @@ def reset_password(token, new_password, password_confirm=None):
         raise ValidationError(fields={"password": err})
     user.set_password(new_password)
     end_sessions(user)
-    ratelimit.reset(_throttle_keys(user.username, None, user)[0])
+    for login in (user.username, user.email):
+        ratelimit.reset(_throttle_keys(login, None)[0])
     audit.record(user, AccountAction.password_reset, "user", user.id, f"{user.username} 通过邮件重置了密码")
     db.session.flush()
     return user

@@ -12,8 +12,10 @@ from webapp.accounts import services
 from webapp.accounts.forms import (
     AvatarForm,
     ChangePasswordForm,
+    CompleteRegistrationForm,
     ForgotPasswordForm,
     LoginForm,
+    LoginLinkForm,
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
@@ -60,21 +62,67 @@ def register():
         return redirect(current_user.url)
     form = RegisterForm()
     status = form_status(form)
+    retry_after = None
     if form.validate_on_submit():
-        done = already_submitted(None, form)  # the page submitted twice (the first one signed in)
-        if done:
-            return done
         try:
-            user = services.sign_up(form.username.data, form.email.data, form.password.data,
-                                    form.display_name.data, accept_terms=form.accept_terms.data,
-                                    password_confirm=form.password_confirm.data or "")
+            services.registration_attempt(request.remote_addr)
+            message, _ = services.request_registration(form.username.data, form.email.data, form.display_name.data,
+                                                       registration_link_url, absolute_url("accounts.login"))
+        except RateLimited as exc:
+            status = show_service_error(form, exc)
+            retry_after = exc.retry_after
         except ServiceError as exc:
             status = show_service_error(form, exc)
         else:
+            # The same page whether or not the address is registered: its owner learns which by mail.
+            return render_template("accounts/register_sent.html", message=message)
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    return render_template("accounts/register.html", form=form), status, headers
+
+
+def absolute_url(endpoint, **values):
+    # On the configured public address, never the request's Host header (see reset_link).
+    return current_app.config["SITE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def registration_link_url(token):
+    return absolute_url("accounts.complete_registration", token=token)
+
+
+def login_link_url(token):
+    return absolute_url("accounts.login_link", token=token)
+
+
+@bp.route("/register/complete/<token>", methods=["GET", "POST"])
+def complete_registration(token):
+    form = CompleteRegistrationForm()
+    if form.validate_on_submit():
+        # The page submitted twice: the first one made the account (and used the link up).
+        done = already_submitted(None, form)
+        if done:
+            return done
+    try:
+        username, email, display_name = services.pending_registration(token)
+    except ValidationError as exc:
+        return render_template("accounts/link_invalid.html", message=exc.message, title="注册链接无效",
+                               again=url_for("accounts.register"), again_label="重新注册"), 400
+    if request.method == "GET":
+        form.display_name.data = display_name
+    status = form_status(form)
+    if form.validate_on_submit():
+        try:
+            user = services.complete_registration(token, form.password.data, form.password_confirm.data or "",
+                                                  display_name=form.display_name.data,
+                                                  accept_terms=form.accept_terms.data)
+        except ServiceError as exc:
+            status = show_service_error(form, exc)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
             login_user(user)
             flash(f"注册成功，欢迎加入科技工作者之家，{user.display_name}！", "success")
             return redirect_after_submission(None, form, user.url)
-    return render_template("accounts/register.html", form=form), status
+    return render_template("accounts/register_complete.html", form=form, username=username, email=email), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -88,7 +136,8 @@ def login():
     retry_after = None
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.username.data, form.password.data, ip=request.remote_addr)
+            user = services.authenticate(form.username.data, form.password.data, ip=request.remote_addr,
+                                         login_link_for=login_link_url)
         except RateLimited as exc:
             status = show_service_error(form, exc)
             retry_after = exc.retry_after
@@ -101,6 +150,26 @@ def login():
     response = render_template("accounts/login.html", form=form, throttled=retry_after is not None)
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
     return response, status, headers
+
+
+@bp.route("/login/link/<token>", methods=["GET", "POST"])
+def login_link(token):
+    """The one-time link mailed for a locked account: the GET only shows a button (mail
+    scanners open links), the POST uses the link up and logs in."""
+    form = LoginLinkForm()
+    consume = form.validate_on_submit()
+    try:
+        user = services.user_for_login_link(token, consume=consume)
+    except ValidationError as exc:
+        return render_template("accounts/link_invalid.html", message=exc.message, title="登录链接无效",
+                               again=url_for("accounts.login"), again_label="返回登录"), 400
+    if consume:
+        if current_user.is_authenticated:
+            logout_user()
+        login_user(user)
+        flash(f"欢迎回来，{user.display_name}。", "success")
+        return redirect(user.url)
+    return render_template("accounts/login_link.html", form=form, user=user)
 
 
 @bp.route("/logout", methods=["POST"])

@@ -1,9 +1,10 @@
 """Outgoing mail. SMTP when SMTP_HOST is set; otherwise each message is written to the
 file outbox (MAIL_OUTBOX_DIR) as an .eml file and logged, for development and tests.
 
-`send_mail` queues the message until the current transaction commits.
+`send_mail` queues the message until the current transaction commits; `send_mail_now` does not.
 """
 import smtplib
+import threading
 import uuid
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -56,6 +57,23 @@ def send_mail(to, subject, body):
             app.logger.exception("could not send mail to %s", to)
 
     after_commit(db.session(), _send)
+    return msg
+
+
+def send_mail_now(to, subject, body):
+    """Deliver now, whatever becomes of the transaction, and in the background: for the few
+    mails that answer a refused request (which rolls back) and whose sending must not show in
+    the response time, e.g. the one-time login link a correct password gets for a locked account."""
+    app = current_app._get_current_object()
+    msg = build_message(to, subject, body, app.config["MAIL_FROM"])
+
+    def _send():
+        try:
+            deliver(msg, app.config, app.logger)
+        except (OSError, smtplib.SMTPException):
+            app.logger.exception("could not send mail to %s", to)
+
+    threading.Thread(target=_send, name="send-mail-now", daemon=True).start()
     return msg
 
 

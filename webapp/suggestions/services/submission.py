@@ -5,7 +5,7 @@ import secrets
 from flask import current_app
 
 from webapp.core import ratelimit
-from webapp.core.db import utcnow
+from webapp.core.db import after_rollback, utcnow
 from webapp.core.errors import RateLimited, ValidationError
 from webapp.core.permissions import require_login
 from webapp.core.timeutil import local_zone
@@ -49,11 +49,22 @@ def submit(author, title, body, category_id, addressee_id=None, visibility="publ
     """
     require_login(author)
     limit, window = setting("SUGGESTION_POST_LIMIT"), setting("SUGGESTION_POST_WINDOW")
-    key = f"suggestion-post:{author.id}"
-    limited, retry = ratelimit.is_limited(key, limit, window)
-    if limited:
+    # Counted first, decided on the count that returns (no check-then-act race between
+    # concurrent submissions); given back if the submission fails and rolls back.
+    attempt = ratelimit.acquire(f"suggestion-post:{author.id}", limit, window)
+    if not attempt.allowed:
+        attempt.release()
         raise RateLimited(f"提交过于频繁：每 {window // 3600 or 1} 小时最多提交 {limit} 条建议，请稍后再试",
-                          retry_after=int(retry) + 1)  # Retry-After takes whole seconds
+                          retry_after=int(attempt.retry_after) + 1)  # Retry-After takes whole seconds
+    after_rollback(db.session(), attempt.release)
+    try:
+        return _create(author, title, body, category_id, addressee_id, visibility, attachments)
+    except Exception:
+        attempt.release()  # a refused submission does not use up the limit
+        raise
+
+
+def _create(author, title, body, category_id, addressee_id, visibility, attachments):
     visibility = (visibility or "public").strip()
     problems = suggestion_problems(title, body, category_id, addressee_id, visibility)
     attachments = [a for a in attachments if a is not None]
@@ -88,6 +99,5 @@ def submit(author, title, body, category_id, addressee_id=None, visibility="publ
                                                            filename=filename, size=len(payload)))
         store(folder / storage_key, payload)  # in place once the transaction commits
     add_event(suggestion, EventKind.submitted, author)
-    ratelimit.hit(key, window)
     db.session.flush()
     return suggestion
