@@ -133,7 +133,7 @@ def test_index_rows_show_category_state_addressee_and_support(client, people, sg
 
 def test_index_filters_and_sorts(client, people, sg, suggestion_lists, db):
     cats = suggestion_lists["categories"]
-    submitted = sg("submitted", title="待受理的建议一条", category=cats[1])
+    submitted = sg("accepted", title="待交办的建议一条", category=cats[1])
     assigned = sg("assigned", title="办理中的建议一条")
     answered = sg("answered", title="已答复的建议一条")
     other = sg("assigned", title="交给另一位领导的建议", leader=people["other_leader"])
@@ -160,7 +160,7 @@ def test_index_paginates(client, sg, app, monkeypatch):
     import webapp.suggestions.views as views
 
     monkeypatch.setattr(views, "PER_PAGE", 2)
-    made = [sg("submitted", title=f"分页测试的建议 {i}") for i in range(5)]
+    made = [sg("accepted", title=f"分页测试的建议 {i}") for i in range(5)]
     first = html(client.get("/suggestions/"))
     assert row_ids(first) == [made[4].id, made[3].id]
     assert "第 1 / 3 页" in first
@@ -212,7 +212,7 @@ def test_detail_query_count_does_not_grow_with_the_timeline(client, sg, db, peop
 
 
 def test_supported_marks_use_one_query(signed_in, people, sg):
-    a, b = sg("submitted", title="第一条要联名的建议"), sg("submitted", title="第二条不联名的建议")
+    a, b = sg("accepted", title="第一条要联名的建议"), sg("accepted", title="第二条不联名的建议")
     member = signed_in(people["member"])
     member_post(member, f"/suggestions/{a.id}/support")
     page = html(member.get("/suggestions/"))
@@ -391,16 +391,21 @@ def test_support_flow(client, signed_in, people, sg, db):
     assert member_post(author, url + "/support").status_code == 409
 
 
-def test_threshold_note_and_forced_acceptance(signed_in, people, sg, app, monkeypatch, make_user):
+def test_threshold_note_and_forced_acceptance(signed_in, people, sg, app, monkeypatch, make_user, db):
     monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 2)
-    s = sg("submitted")
+    signed = sg("accepted")
     for i in range(2):
-        member_post(signed_in(make_user(f"fan{i}")), f"/suggestions/{s.id}/support")
+        member_post(signed_in(make_user(f"fan{i}")), f"/suggestions/{signed.id}/support")
     staff = signed_in(people["staff"])
-    page = html(staff.get(f"/suggestions/{s.id}"))
-    assert "联名已达到 2 人，科协必须受理" in page
-    assert "按规定必须受理并交办答复" in page and "screen-reject-form" not in page
+    page = html(staff.get(f"/suggestions/{signed.id}"))
+    assert "联名已达到 2 人" in page
     assert "联名达到门槛" in page  # on the timeline
+    # Signatures gathered before screening (from before co-signing waited for acceptance).
+    s = sg("submitted")
+    s.support_count, s.threshold_reached_at = 2, signed.threshold_reached_at
+    db.session.commit()
+    page = html(staff.get(f"/suggestions/{s.id}"))
+    assert "按规定必须受理并交办答复" in page and "screen-reject-form" not in page
     # Raising the setting later does not undo it.
     monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 100)
     page = html(staff.get(f"/suggestions/{s.id}"))
@@ -475,7 +480,7 @@ def test_staff_rejects_with_reason(signed_in, people, sg, suggestion_lists, db):
 
 
 def test_members_and_leaders_get_no_staff_panel(signed_in, people, sg):
-    s = sg("submitted")
+    s = sg("accepted")
     for key in ("author", "member", "leader"):
         c = signed_in(people[key])
         assert "工作人员操作" not in html(c.get(f"/suggestions/{s.id}"))
@@ -694,7 +699,7 @@ def test_pagination_links_keep_filters_but_not_url_for_arguments(client, sg, mon
 
     monkeypatch.setattr(views, "PER_PAGE", 1)
     for i in range(3):
-        sg("submitted", title=f"分页参数测试建议 {i}")
+        sg("accepted", title=f"分页参数测试建议 {i}")
     resp = client.get("/suggestions/?sort=newest&endpoint=admin.index&_external=1&_method=POST&page=1")
     assert resp.status_code == 200
     nav = html(resp).split('aria-label="分页"')[1].split("</nav>")[0]

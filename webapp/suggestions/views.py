@@ -32,7 +32,7 @@ from webapp.suggestions.forms import (
     choices,
     leader_label,
 )
-from webapp.suggestions.models import OPEN_STATES, Visibility
+from webapp.suggestions.models import OPEN_STATES, PUBLISHED_STATES, SuggestionState, Visibility
 from webapp.suggestions.schemas import SuggestionListArgs
 
 bp = Blueprint("suggestions", __name__, url_prefix="/suggestions", template_folder="templates")
@@ -98,6 +98,9 @@ def index():
     form.category_id.choices = choices([("", "全部分类")] + [(c.id, c.name) for c in
                                                         services.categories(include_inactive=True)])
     form.leader_id.choices = _leader_choices("全部领导")
+    me = viewer()
+    states = [s for s in SuggestionState if is_staff(me) or s.value in PUBLISHED_STATES]
+    form.state.choices = choices([("", "全部状态")] + [(s.value, s.title) for s in states])
     page, supported, deadlines = _list_page(services.list_suggestions(viewer(), **filters))
     return render_template("suggestions/index.html", form=form, page=page, supported=supported,
                            deadlines=deadlines, threshold=services.support_threshold(),
@@ -145,7 +148,7 @@ def new():
             status = exc.status
         else:
             flash(f"建议已提交。科协工作人员将在 {current_app.config['SUGGESTION_SCREEN_DAYS']} 个工作日内受理，"
-                  "结果会通知您。", "success")
+                  "受理后公开（不公开的建议除外），结果会通知您。", "success")
             return redirect(url_for(".detail", suggestion_id=suggestion.id))
         # Browsers cannot refill a file input: say so when files were chosen.
         if files and not form.attachments.errors:

@@ -1,0 +1,74 @@
+"""Issue 8 (a walk-through as the users): publication after screening, staff errors on the
+page, filtered links, leaders' names and pages, staff anonymity, overdue screening, pages past
+the end, wording and the compact verified mark."""
+import re
+
+import pytest
+
+from tests.staff_helpers import signed_in  # noqa: F401  (fixture)
+from tests.web_helpers import html
+
+
+def listed_ids(page):
+    return {int(i) for i in re.findall(r'data-suggestion-id="(\d+)"', page)}
+
+
+# ---------------------------------------------------------------- 1. published after screening (先审后发)
+
+def test_an_unscreened_suggestion_is_seen_only_by_its_author_addressee_and_staff(
+        app, db, client, make_suggestion, make_user, make_leader, signed_in):
+    addressee = make_leader(username="d1_addressee", real_name="李收信")
+    s = make_suggestion(state="submitted", addressee=addressee, title="先审后发：尚未受理的建议")
+    people = make_suggestion.people
+    outsider = make_user(username="d1_outsider")
+
+    assert s.id not in listed_ids(html(client.get("/suggestions/")))
+    assert client.get(f"/suggestions/{s.id}").status_code == 404
+    assert client.get(f"/api/v1/suggestions/{s.id}").status_code == 404
+    assert s.id not in {row["id"] for row in client.get("/api/v1/suggestions").get_json()["items"]}
+    assert signed_in(outsider).get(f"/suggestions/{s.id}").status_code == 404
+    for person in (people["author"], addressee, people["staff"]):
+        assert signed_in(person).get(f"/suggestions/{s.id}").status_code == 200, person.username
+
+    from webapp.suggestions import services
+    services.accept(people["staff"], s)
+    db.session.commit()
+    assert s.id in listed_ids(html(client.get("/suggestions/")))
+    assert client.get(f"/suggestions/{s.id}").status_code == 200
+    assert client.get(f"/api/v1/suggestions/{s.id}").status_code == 200
+
+
+def test_a_refused_or_overdue_unscreened_suggestion_never_becomes_public(app, db, client, make_suggestion, clock):
+    refused = make_suggestion(state="not_accepted", title="先审后发：不予受理的建议")
+    waiting = make_suggestion(state="submitted", title="先审后发：超过受理期限的建议")
+    clock.set_day(waiting.screen_due_date.replace(day=1).replace(year=waiting.screen_due_date.year + 1))
+    page = html(client.get("/suggestions/"))
+    assert not {refused.id, waiting.id} & listed_ids(page)
+    assert client.get(f"/suggestions/{refused.id}").status_code == 404
+    # The public filter offers no state that can never match.
+    assert 'value="not_accepted"' not in page and 'value="submitted"' not in page
+    assert not {refused.id, waiting.id} & listed_ids(html(client.get("/suggestions/?state=not_accepted")))
+
+
+def test_co_signing_opens_on_acceptance(app, db, make_suggestion, make_user, signed_in):
+    from webapp.core.errors import NotFound
+    from webapp.suggestions import services
+
+    s = make_suggestion(state="submitted", title="先审后发：联名在受理后开放")
+    signer = make_user(username="d1_signer")
+    assert not s.collects_signatures
+    assert not services.can_support(signer, s)
+    with pytest.raises(NotFound):  # not published yet: as if it did not exist
+        services.support(signer, s)
+    services.accept(make_suggestion.people["staff"], s)
+    db.session.commit()
+    assert s.collects_signatures and services.can_support(signer, s)
+    assert "support-button" in html(signed_in(signer).get(f"/suggestions/{s.id}"))
+
+
+def test_a_profile_lists_only_what_the_viewer_may_see(app, db, client, make_suggestion, make_user):
+    author = make_user(username="d1_profile_author")
+    waiting = make_suggestion(author=author, state="submitted", title="先审后发：主页上不应出现")
+    shown = make_suggestion(author=author, state="accepted", title="先审后发：主页上应当出现")
+    page = html(client.get(author.url))
+    assert shown.title in page and waiting.title not in page
