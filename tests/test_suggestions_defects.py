@@ -72,3 +72,38 @@ def test_a_profile_lists_only_what_the_viewer_may_see(app, db, client, make_sugg
     shown = make_suggestion(author=author, state="accepted", title="先审后发：主页上应当出现")
     page = html(client.get(author.url))
     assert shown.title in page and waiting.title not in page
+
+
+# ---------------------------------------------------------------- 2. reassigning; a refused staff action
+
+def _select_options(page, select_id):
+    select = page[page.index(f'id="{select_id}"'):]
+    select = select[:select.index("</select>")]
+    return set(re.findall(r'<option[^>]*value="(\d+)"', select))
+
+
+def test_reassigning_does_not_offer_the_current_leader(app, db, make_suggestion, make_leader, signed_in):
+    current = make_leader(username="d2_current", real_name="张现任")
+    other = make_leader(username="d2_other", real_name="李另选")
+    s = make_suggestion(state="assigned", leader=current)
+    page = html(signed_in(make_suggestion.people["staff"]).get(f"/suggestions/{s.id}"))
+    offered = _select_options(page, "assign-leader_id")
+    assert str(other.id) in offered and str(current.id) not in offered
+
+
+def test_a_refused_staff_action_comes_back_to_the_page_with_the_message_and_what_was_typed(
+        app, db, make_suggestion, make_leader, signed_in, post_form):
+    current = make_leader(username="d2_same", real_name="王同一")
+    s = make_suggestion(state="assigned", leader=current)
+    client = signed_in(make_suggestion.people["staff"])
+    resp = post_form(client, f"/suggestions/{s.id}/assign",
+                     {"assign-leader_id": str(current.id), "assign-note": "请抓紧办理这条建议"})
+    page = html(resp)
+    assert resp.status_code == 409
+    assert "该建议已交办给这位领导" in page and "返回首页" not in page
+    assert 'id="staff-panel"' in page and "请抓紧办理这条建议" in page
+    # A conflict of state (screening twice) also lands on the suggestion's page.
+    resp = post_form(client, f"/suggestions/{s.id}/screen", {"decision": "accept", "accept-note": "再次受理"})
+    assert resp.status_code == 409
+    page = html(resp)
+    assert "该建议已经受理过了" in page and s.title in page and "返回首页" not in page

@@ -1,8 +1,8 @@
 """Suggestion pages: browse, write, read, support, answer, rate, and the staff actions on a suggestion.
 
 Each view parses its form, calls one function of suggestions.services and renders or
-redirects. A ValidationError re-renders the page with the problems under the fields (422);
-other service errors (403, 404, 409) fall through to the app's error pages.
+redirects. A refused action re-renders the suggestion's page with what was typed: a
+ValidationError with the problems under the fields (422), any other refusal said on top.
 """
 import re
 from functools import wraps
@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from webapp.api.parsing import lenient_query
-from webapp.core.errors import RateLimited, ValidationError
+from webapp.core.errors import RateLimited, ServiceError, ValidationError
 from webapp.core.forms import show_service_error
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import is_staff
@@ -182,9 +182,11 @@ def _forms_for(suggestion):
 
 def _fill_choices(forms, suggestion):
     people = [(leader.id, leader_label(leader)) for leader in services.leaders()]
-    first = "交办给所致领导" if suggestion.addressee_id else "暂不交办"
+    first = "交办给收信领导" if suggestion.addressee_id else "暂不交办"
     forms["accept"].leader_id.choices = choices([("", first)] + people)
-    forms["assign"].leader_id.choices = choices([("", "请选择领导")] + people)
+    # Reassigning (改派) to the leader who has it already would only be refused.
+    others = [(value, label) for value, label in people if value != suggestion.assigned_leader_id]
+    forms["assign"].leader_id.choices = choices([("", "请选择领导")] + others)
     forms["reject"].reason_id.choices = choices([("", "请选择理由")] + [(r.id, r.title) for r in
                                                                     services.screening_reasons()])
 
@@ -252,13 +254,18 @@ def safe_filename(name):
 # ---------------------------------------------------------------- actions on a suggestion
 
 def _act(suggestion_id, key, form, call, success):
-    """Run one service call for a posted form; on a ValidationError show the page again with
-    the problems on that form (422), keeping what was typed."""
+    """Run one service call for a posted form. When the service refuses, show the suggestion's
+    page again with the refusal's status, keeping what was typed in that form: a ValidationError
+    puts its problems under the fields, any other refusal (403, 409…) is said on top of the page,
+    where it shows whether or not the form is still offered."""
     suggestion = services.get_suggestion(suggestion_id, viewer())
     try:
         result = call(suggestion)
     except ValidationError as exc:
         show_service_error(form, exc)
+        return render_detail(suggestion, {key: form}, exc.status)
+    except ServiceError as exc:
+        show_service_error(form, exc, flash_unplaced=True)
         return render_detail(suggestion, {key: form}, exc.status)
     message = success(result) if callable(success) else success
     if message:
