@@ -107,3 +107,44 @@ def test_a_refused_staff_action_comes_back_to_the_page_with_the_message_and_what
     assert resp.status_code == 409
     page = html(resp)
     assert "该建议已经受理过了" in page and s.title in page and "返回首页" not in page
+
+
+# ---------------------------------------------------------------- 5. staff act as the association
+
+def test_staff_are_the_association_in_notifications_but_named_in_the_audit_log(
+        app, db, make_suggestion, make_staff, make_leader, signed_in, api_token):
+    from webapp.core.models import AuditLog
+    from webapp.suggestions import services
+
+    staff = make_staff(username="wang_xiaomei", display_name="王晓梅")
+    first, second = make_leader(username="d5_first"), make_leader(username="d5_second")
+    s = make_suggestion(state="submitted", staff=staff)
+    refused = make_suggestion(state="submitted", staff=staff, title="工作人员匿名：不予受理的建议")
+    services.accept(staff, s)
+    services.assign(staff, s, first.id)
+    services.assign(staff, s, second.id, note="调整分工")
+    services.hide(staff, s, "含个人信息")
+    services.refuse(staff, refused, reason_id=services.screening_reasons()[0].id)
+    db.session.commit()
+
+    for person in (make_suggestion.people["author"], first, second):
+        page = html(signed_in(person).get("/notifications/"))
+        assert "通知" in page and "notification-item" in page
+        assert "王晓梅" not in page and "wang_xiaomei" not in page, person.username
+        assert "来自 科协工作人员" in page
+        body = signed_in(person).get("/api/v1/notifications",
+                                     headers={"Authorization": f"Bearer {api_token(person)}"}).get_data(as_text=True)
+        assert "王晓梅" not in body and "wang_xiaomei" not in body and "科协工作人员" in body
+    actors = {a.actor_id for a in AuditLog.query.filter(AuditLog.action.like("suggestion.%"))}
+    assert actors == {staff.id}
+
+
+def test_a_role_granted_by_an_administrator_comes_from_the_association(app, db, make_user, make_admin):
+    from webapp.accounts import services as accounts
+    from webapp.notifications.models import Notification
+
+    admin = make_admin(username="d5_admin", display_name="管理员张三")
+    member = make_user(username="d5_member")
+    accounts.grant_role(admin, member, "editor")
+    [note] = Notification.query.filter_by(user_id=member.id, kind="role.granted").all()
+    assert note.actor_id is None and note.sender_name == "科协工作人员"

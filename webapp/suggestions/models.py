@@ -18,6 +18,7 @@ BODY_MIN, BODY_MAX = 10, 20000
 ANSWER_MIN, ANSWER_MAX = 10, 20000
 FOLLOW_UP_MIN = 5
 NOTE_MAX = 2000
+RESPONSIBILITIES_MAX = 1000
 COMMENT_MAX = 1000
 
 
@@ -105,6 +106,17 @@ class ScreeningReason(db.Model):
     title = db.Column(db.String(64), nullable=False, unique=True)
     position = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     active = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
+
+
+class LeaderProfile(db.Model):
+    """What the leader's public page says besides the account: their responsibilities (分工),
+    which staff keep up to date. One row per leader, made on the first edit."""
+
+    __tablename__ = "leader_profiles"
+
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    responsibilities = db.Column(db.Text, nullable=False, default="", server_default="")
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
 
 class Suggestion(db.Model):

@@ -43,7 +43,7 @@ from webapp.suggestions.services.rules import (
     why_not_screen,
 )
 from webapp.suggestions.services.settings import calendar, setting
-from webapp.suggestions.services.timeline import add_event, link
+from webapp.suggestions.services.timeline import STAFF_ACTOR_NAME, add_event, link
 from webapp.suggestions.services.validation import clean_text
 
 S = SuggestionState
@@ -79,7 +79,7 @@ def refuse(actor, suggestion, reason_id=None, note=""):
     audit.record(actor, SuggestionAction.not_accept, "suggestion", suggestion.id,
                  summary=f"不予受理建议“{suggestion.title}”", reason=f"{reason.title} {note}".strip())
     notify(suggestion.author, "suggestion.not_accepted", f"您的建议“{suggestion.title}”未予受理",
-           f"理由：{reason.title}{'。' + note if note else ''}", link(suggestion), actor=actor)
+           f"理由：{reason.title}{'。' + note if note else ''}", link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return suggestion
 
@@ -109,7 +109,7 @@ def accept(actor, suggestion, note="", leader_id=None):
     audit.record(actor, SuggestionAction.accept, "suggestion", suggestion.id,
                  summary=f"受理建议“{suggestion.title}”")
     notify(suggestion.author, "suggestion.accepted", f"您的建议“{suggestion.title}”已受理",
-           f"将于 {suggestion.due_date.isoformat()} 前答复。", link(suggestion), actor=actor)
+           f"将于 {suggestion.due_date.isoformat()} 前答复。", link(suggestion), sender=STAFF_ACTOR_NAME)
     if target is not None:
         _assign(actor, suggestion, target, note="")
     db.session.flush()
@@ -136,12 +136,12 @@ def _assign(actor, suggestion, leader, note):
                  suggestion.id, summary=f"{'改派' if previous else '交办'}建议“{suggestion.title}”给 {name}",
                  reason=note or None)
     notify(leader, "suggestion.assigned", f"新交办的建议：{suggestion.title}",
-           f"请于 {suggestion.due_date.isoformat()} 前答复。", link(suggestion), actor=actor)
+           f"请于 {suggestion.due_date.isoformat()} 前答复。", link(suggestion), sender=STAFF_ACTOR_NAME)
     notify(suggestion.author, "suggestion.assigned", f"您的建议“{suggestion.title}”已交办",
-           f"已交由 {name}（{leader.position or '领导'}）办理。", link(suggestion), actor=actor)
+           f"已交由 {name}（{leader.position or '领导'}）办理。", link(suggestion), sender=STAFF_ACTOR_NAME)
     if previous is not None:
         notify(previous, "suggestion.reassigned", f"建议“{suggestion.title}”已改派他人办理", note or "",
-               link(suggestion), actor=actor)
+               link(suggestion), sender=STAFF_ACTOR_NAME)
 
 
 def assign(actor, suggestion, leader_id, note=""):

@@ -7,7 +7,7 @@ from webapp.extensions import db
 from webapp.notifications.services import notify
 from webapp.suggestions.models import NOTE_MAX, EventKind, SuggestionAction
 from webapp.suggestions.services.rules import why_not_hide, why_not_hide_answer, why_not_unhide, why_not_unhide_answer
-from webapp.suggestions.services.timeline import add_event, link
+from webapp.suggestions.services.timeline import STAFF_ACTOR_NAME, add_event, link
 
 
 def _reason(reason):
@@ -27,7 +27,7 @@ def hide(actor, suggestion, reason):
     audit.record(actor, SuggestionAction.hide, "suggestion", suggestion.id,
                  summary=f"隐藏建议“{suggestion.title}”", reason=reason)
     notify(suggestion.author, "suggestion.hidden", f"您的建议“{suggestion.title}”已被隐藏", f"理由：{reason}",
-           link(suggestion), actor=actor)
+           link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return suggestion
 
@@ -39,7 +39,7 @@ def unhide(actor, suggestion):
     audit.record(actor, SuggestionAction.unhide, "suggestion", suggestion.id,
                  summary=f"恢复显示建议“{suggestion.title}”")
     notify(suggestion.author, "suggestion.unhidden", f"您的建议“{suggestion.title}”已恢复显示", "",
-           link(suggestion), actor=actor)
+           link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return suggestion
 
@@ -55,7 +55,7 @@ def hide_answer(actor, suggestion, reason):
                  summary=f"隐藏建议“{suggestion.title}”的答复", reason=reason)
     for user_id in {suggestion.author_id, answer.leader_id} - {None}:
         notify(user_id, "suggestion.answer_hidden", f"建议“{suggestion.title}”的答复已被隐藏", f"理由：{reason}",
-               link(suggestion), actor=actor)
+               link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return answer
 
@@ -70,6 +70,6 @@ def unhide_answer(actor, suggestion):
     # Told of the hiding, so told of the restoring too (as unhide() tells the author).
     for user_id in {suggestion.author_id, answer.leader_id} - {None}:
         notify(user_id, "suggestion.answer_unhidden", f"建议“{suggestion.title}”的答复已恢复显示", "",
-               link(suggestion), actor=actor)
+               link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return answer
