@@ -148,3 +148,23 @@ def test_a_role_granted_by_an_administrator_comes_from_the_association(app, db, 
     accounts.grant_role(admin, member, "editor")
     [note] = Notification.query.filter_by(user_id=member.id, kind="role.granted").all()
     assert note.actor_id is None and note.sender_name == "科协工作人员"
+
+
+# ---------------------------------------------------------------- 6. overdue screening
+
+def test_screening_past_its_date_shows_late_to_the_author_and_on_the_staff_page(
+        app, db, make_suggestion, signed_in, clock):
+    from datetime import timedelta
+
+    s = make_suggestion(state="submitted")
+    author = signed_in(make_suggestion.people["author"])
+    staff = signed_in(make_suggestion.people["staff"])
+    clock.set_day(s.screen_due_date)
+    for client in (author, staff):
+        assert "受理超期" not in html(client.get(f"/suggestions/{s.id}"))
+    clock.set_day(s.screen_due_date + timedelta(days=1))
+    for client in (author, staff):
+        page = html(client.get(f"/suggestions/{s.id}"))
+        assert 'class="badge text-bg-danger screening-late"' in page and "受理超期" in page
+    assert "受理超期" in html(author.get("/suggestions/mine"))
+    assert "受理超期" in html(staff.get("/admin/suggestions/"))

@@ -61,6 +61,12 @@ def _leader_choices(first):
     return choices([("", first)] + [(leader.id, leader_label(leader)) for leader in services.leaders()])
 
 
+@bp.app_template_global()
+def screening_late(suggestion):
+    """受理超期: the one rule (services.screening_late) for every page that shows it."""
+    return services.screening_late(suggestion)
+
+
 # ---------------------------------------------------------------- browsing
 
 # Names the list page read before it shared the API's filters; old links keep working.

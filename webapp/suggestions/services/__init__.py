@@ -32,7 +32,7 @@ from webapp.suggestions.models import (  # noqa: F401
     TITLE_MIN,
 )
 from webapp.suggestions.services.cosigning import support  # noqa: F401
-from webapp.suggestions.services.deadlines import deadline  # noqa: F401
+from webapp.suggestions.services.deadlines import deadline, screening_late  # noqa: F401
 from webapp.suggestions.services.lifecycle import (  # noqa: F401
     accept,
     answer_follow_up,
