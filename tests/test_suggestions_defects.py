@@ -168,3 +168,35 @@ def test_screening_past_its_date_shows_late_to_the_author_and_on_the_staff_page(
         assert 'class="badge text-bg-danger screening-late"' in page and "受理超期" in page
     assert "受理超期" in html(author.get("/suggestions/mine"))
     assert "受理超期" in html(staff.get("/admin/suggestions/"))
+
+
+# ---------------------------------------------------------------- 7. a page past the end
+
+EMPTY_WORDING = ("还没有公开的建议", "写下第一条建议", "您还没有提交过建议", "没有待答复的建议", "这个队列里没有建议",
+                 "暂无通知", "暂无记录", "没有符合条件的用户")
+
+
+@pytest.mark.parametrize("path", ["/suggestions/", "/suggestions/mine", "/leaders/inbox", "/admin/suggestions/",
+                                  "/admin/suggestions/?queue=all", "/notifications/", "/admin/audit", "/admin/users"])
+def test_a_page_past_the_end_says_so_and_links_to_the_last_page(app, db, make_suggestion, make_user, signed_in,
+                                                               path):
+    person = make_user(username="d7_everyone", roles=["member", "staff", "leader"], verified=True)
+    s = make_suggestion(author=person, state="submitted")
+    from webapp.suggestions import services
+    services.accept(make_suggestion.people["staff"], s, leader_id=person.id)  # listed, inboxed, notified, audited
+    services.submit(person, "第二条：仍在受理队列中的建议", "正文足够长，用来测试受理队列的分页。",
+                    services.categories()[0].id)
+    db.session.commit()
+    client = signed_in(person)
+    first = html(client.get(path))
+    assert "page-past-end" not in first
+    sep = "&" if "?" in path else "?"
+    resp = client.get(f"{path}{sep}page=99")
+    page = html(resp)
+    assert resp.status_code == 200
+    assert "page-past-end" in page and "第 99 页超出了范围（共 1 页）" in page, path
+    for wording in EMPTY_WORDING:
+        assert wording not in page, (path, wording)
+    last = re.search(r'href="([^"]+)" class="page-last-link"', page).group(1).replace("&amp;", "&")
+    assert "page=1" in last
+    assert "page-past-end" not in html(client.get(last))
