@@ -200,3 +200,38 @@ def test_a_page_past_the_end_says_so_and_links_to_the_last_page(app, db, make_su
     last = re.search(r'href="([^"]+)" class="page-last-link"', page).group(1).replace("&amp;", "&")
     assert "page=1" in last
     assert "page-past-end" not in html(client.get(last))
+
+
+# ---------------------------------------------------------------- 9. wording
+
+def _product_text():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    paths = [*root.joinpath("webapp").rglob("*.html"), *root.joinpath("webapp").rglob("*.py"),
+             *root.joinpath("content").rglob("*.json")]
+    return {str(p.relative_to(root)): p.read_text(encoding="utf-8") for p in paths}
+
+
+@pytest.mark.parametrize("word, instead", [("所致", "致 / 收信领导"), ("向TA", "向该领导提建议"),
+                                           ("未予受理", "不予受理"), ("不受理", "不予受理")])
+def test_wording_of_the_association(word, instead):
+    offenders = [path for path, text in _product_text().items() if word in text]
+    assert offenders == [], f"{word} → {instead}"
+
+
+def test_a_quoted_title_with_quotes_nests_them_as_single_quotes(app, db, make_suggestion):
+    from webapp.notifications.models import Notification
+
+    s = make_suggestion(state="not_accepted", title="关于“双一流”建设经费的建议")
+    [note] = Notification.query.filter_by(user_id=s.author_id, kind="suggestion.not_accepted").all()
+    assert note.title == "您的建议“关于‘双一流’建设经费的建议”不予受理"
+
+
+def test_the_leader_page_and_the_suggestion_page_use_the_association_wording(app, db, client, make_suggestion,
+                                                                            make_leader):
+    leader = make_leader(username="d9_leader", real_name="周收信")
+    s = make_suggestion(state="accepted", addressee=leader)
+    assert "向该领导提建议" in html(client.get(f"/leaders/{leader.id}"))
+    facts = html(client.get(f"/suggestions/{s.id}")).split('class="card mb-3 suggestion-facts"')[1]
+    assert ">致</span>" in facts

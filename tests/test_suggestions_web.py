@@ -329,7 +329,7 @@ def test_new_form_choices_and_preselected_addressee(signed_in, people, suggestio
     for name in ("科研政策", "人才评价", "学会治理", "科普工作", "创新创业", "其他"):
         assert f">{name}</option>" in page
     assert 'type="file"' in page and "multiple" in page and 'enctype="multipart/form-data"' in page
-    assert "只有您本人、所致领导" in page
+    assert "只有您本人、收信领导" in page
     # An unknown ?to= is ignored.
     select = html(c.get("/suggestions/new?to=999")).split('name="addressee_id"')[1].split("</select>")[0]
     assert "selected" not in select

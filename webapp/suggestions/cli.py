@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 import click
 from flask import current_app
 
+from webapp.core.text import quoted
 from webapp.core.uow import transactional
 from webapp.suggestions import services
 
@@ -87,7 +88,7 @@ def seed_demo_suggestions():
         if spec.get("days_ago"):
             _backdate(s, spec["days_ago"])
             audit.record(None, SuggestionAction.seed, "suggestion", s.id,
-                         summary=f"载入演示建议“{s.title}”（时间已回溯）")
+                         summary=f"载入演示建议{quoted(s.title)}（时间已回溯）")
         created.append(s.title)
     return created
 

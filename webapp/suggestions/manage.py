@@ -14,6 +14,7 @@ from webapp.core.errors import PermissionDenied, ServiceError
 from webapp.core.forms import flash_service_error, show_service_error
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import staff_required
+from webapp.core.text import quoted
 from webapp.suggestions import services
 from webapp.suggestions.forms_manage import ListItemForm, ToggleForm
 from webapp.suggestions.models import ScreeningReason, Suggestion, SuggestionCategory
@@ -115,7 +116,7 @@ def _list_page(key):
     except ServiceError as exc:
         _apply_errors(form, exc, managed)
         return _render_list(managed, add_form=form, status=exc.status)
-    flash(f"已添加{managed.noun}“{getattr(item, managed.label_attr)}”", "success")
+    flash(f"已添加{managed.noun}{quoted(getattr(item, managed.label_attr))}", "success")
     return redirect(url_for(f"suggestions_manage.{key}"))
 
 
@@ -132,7 +133,7 @@ def _save_item(key, item_id):
     except ServiceError as exc:
         _apply_errors(form, exc, managed)
         return _render_list(managed, failed_id=item_id, failed_form=form, status=exc.status)
-    flash(f"已保存{managed.noun}“{getattr(item, managed.label_attr)}”", "success")
+    flash(f"已保存{managed.noun}{quoted(getattr(item, managed.label_attr))}", "success")
     return redirect(url_for(f"suggestions_manage.{key}"))
 
 
@@ -150,7 +151,7 @@ def _set_active(key, item_id, active):
     except ServiceError as exc:
         flash_service_error(exc)
         return redirect(url_for(f"suggestions_manage.{key}"))
-    flash(f"已{'启用' if active else '停用'}{managed.noun}“{label}”", "success")
+    flash(f"已{'启用' if active else '停用'}{managed.noun}{quoted(label)}", "success")
     return redirect(url_for(f"suggestions_manage.{key}"))
 
 

@@ -3,6 +3,7 @@ from webapp.core import audit
 from webapp.core.db import utcnow
 from webapp.core.errors import ValidationError
 from webapp.core.permissions import guard
+from webapp.core.text import quoted
 from webapp.extensions import db
 from webapp.notifications.services import notify
 from webapp.suggestions.models import NOTE_MAX, EventKind, SuggestionAction
@@ -25,8 +26,8 @@ def hide(actor, suggestion, reason):
     suggestion.hidden_by_id = actor.id
     add_event(suggestion, EventKind.hidden, actor, note=reason)
     audit.record(actor, SuggestionAction.hide, "suggestion", suggestion.id,
-                 summary=f"隐藏建议“{suggestion.title}”", reason=reason)
-    notify(suggestion.author, "suggestion.hidden", f"您的建议“{suggestion.title}”已被隐藏", f"理由：{reason}",
+                 summary=f"隐藏建议{quoted(suggestion.title)}", reason=reason)
+    notify(suggestion.author, "suggestion.hidden", f"您的建议{quoted(suggestion.title)}已被隐藏", f"理由：{reason}",
            link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return suggestion
@@ -37,8 +38,8 @@ def unhide(actor, suggestion):
     suggestion.hidden_at = suggestion.hidden_reason = suggestion.hidden_by_id = None
     add_event(suggestion, EventKind.unhidden, actor)
     audit.record(actor, SuggestionAction.unhide, "suggestion", suggestion.id,
-                 summary=f"恢复显示建议“{suggestion.title}”")
-    notify(suggestion.author, "suggestion.unhidden", f"您的建议“{suggestion.title}”已恢复显示", "",
+                 summary=f"恢复显示建议{quoted(suggestion.title)}")
+    notify(suggestion.author, "suggestion.unhidden", f"您的建议{quoted(suggestion.title)}已恢复显示", "",
            link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return suggestion
@@ -52,9 +53,9 @@ def hide_answer(actor, suggestion, reason):
     answer.hidden_reason = reason
     add_event(suggestion, EventKind.answer_hidden, actor, note=reason)
     audit.record(actor, SuggestionAction.hide_answer, "suggestion", suggestion.id,
-                 summary=f"隐藏建议“{suggestion.title}”的答复", reason=reason)
+                 summary=f"隐藏建议{quoted(suggestion.title)}的答复", reason=reason)
     for user_id in {suggestion.author_id, answer.leader_id} - {None}:
-        notify(user_id, "suggestion.answer_hidden", f"建议“{suggestion.title}”的答复已被隐藏", f"理由：{reason}",
+        notify(user_id, "suggestion.answer_hidden", f"建议{quoted(suggestion.title)}的答复已被隐藏", f"理由：{reason}",
                link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return answer
@@ -66,10 +67,10 @@ def unhide_answer(actor, suggestion):
     answer.hidden_at = answer.hidden_reason = None
     add_event(suggestion, EventKind.answer_unhidden, actor)
     audit.record(actor, SuggestionAction.unhide_answer, "suggestion", suggestion.id,
-                 summary=f"恢复建议“{suggestion.title}”的答复")
+                 summary=f"恢复建议{quoted(suggestion.title)}的答复")
     # Told of the hiding, so told of the restoring too (as unhide() tells the author).
     for user_id in {suggestion.author_id, answer.leader_id} - {None}:
-        notify(user_id, "suggestion.answer_unhidden", f"建议“{suggestion.title}”的答复已恢复显示", "",
+        notify(user_id, "suggestion.answer_unhidden", f"建议{quoted(suggestion.title)}的答复已恢复显示", "",
                link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return answer

@@ -70,7 +70,7 @@ def why_not_support(user, suggestion):
         return Conflict("不能为自己的建议联名", code="own_suggestion")
     if user.id in (suggestion.addressee_id, suggestion.assigned_leader_id):
         # The leader who must answer does not co-sign what is addressed to them.
-        return Conflict("建议所致或承办的领导不能联名", code="addressed_to_you")
+        return Conflict("收信或承办的领导不能联名", code="addressed_to_you")
     return None
 
 
