@@ -235,3 +235,72 @@ def test_the_leader_page_and_the_suggestion_page_use_the_association_wording(app
     assert "向该领导提建议" in html(client.get(f"/leaders/{leader.id}"))
     facts = html(client.get(f"/suggestions/{s.id}")).split('class="card mb-3 suggestion-facts"')[1]
     assert ">致</span>" in facts
+
+
+# ---------------------------------------------------------------- 4. leaders' names and pages, profiles
+
+def test_a_verified_leaders_name_leads_to_their_leader_page(app, db, client, make_suggestion, make_leader):
+    leader = make_leader(username="d4_leader", real_name="李建国", position="党组书记、常务副主席")
+    s = make_suggestion(state="answered", leader=leader)
+    author = make_suggestion.people["author"]
+    for path in ("/suggestions/", f"/suggestions/{s.id}"):
+        page = html(client.get(path))
+        assert f'href="/leaders/{leader.id}"' in page, path
+        assert f'href="/u/{leader.username}"' not in page, path
+    assert f'href="/u/{author.username}"' in html(client.get(f"/suggestions/{s.id}"))  # a member: the profile
+
+
+def test_a_profile_shows_the_persons_suggestions_and_co_signs_the_viewer_may_see(
+        app, db, client, make_suggestion, make_user, signed_in):
+    from webapp.suggestions import services
+
+    person = make_user(username="d4_person")
+    mine = make_suggestion(author=person, state="accepted", title="个人主页：本人提出的建议")
+    private = make_suggestion(author=person, state="accepted", visibility="private", title="个人主页：不公开的建议")
+    other = make_suggestion(state="accepted", title="个人主页：联名支持的建议")
+    services.support(person, other)
+    db.session.commit()
+    page = html(client.get(person.url))
+    assert mine.title in page and other.title in page and private.title not in page
+    assert f'href="/suggestions/{mine.id}"' in page and f'href="/suggestions/{other.id}"' in page
+    assert private.title in html(signed_in(person).get(person.url))  # the person sees their own
+
+
+def test_a_leader_page_writes_to_that_leader(app, db, client, make_leader, make_user, signed_in, suggestion_lists):
+    leader = make_leader(username="d4_addressed", real_name="赵收信")
+    page = html(client.get(f"/leaders/{leader.id}"))
+    link = re.search(r'href="([^"]+)"[^>]*id="write-to-leader"', page).group(1).replace("&amp;", "&")
+    form = html(signed_in(make_user(username="d4_writer")).get(link))
+    assert re.search(rf'<option selected value="{leader.id}">|<option value="{leader.id}" selected>', form)
+
+
+# ---------------------------------------------------------------- 11. the verified badge once; no 联名 on closed ones
+
+def test_the_full_verified_badge_shows_once_and_a_compact_mark_elsewhere(app, db, client, make_suggestion,
+                                                                        make_leader):
+    from webapp.suggestions import services
+
+    leader = make_leader(username="d11_leader", real_name="李建国", position="党组书记、常务副主席")
+    s = make_suggestion(state="answered", leader=leader, addressee=leader)
+    services.ask_follow_up(s.author, s, "请问何时可以落实？")
+    services.answer_follow_up(leader, s, "预计下个月落实。")
+    db.session.commit()
+    page = html(client.get(f"/suggestions/{s.id}"))
+    assert page.count("实名认证 · 李建国 · 党组书记、常务副主席") == 1
+    assert page.count('class="verified-mark') >= 3
+    assert '<span class="visually-hidden">实名认证</span>' in page
+    listing = html(client.get("/suggestions/"))
+    assert "实名认证 · 李建国" not in listing and 'class="verified-mark' in listing
+    # The leader's own page introduces them with the full badge, once.
+    assert html(client.get(f"/leaders/{leader.id}")).count("实名认证 · 李建国 · 党组书记、常务副主席") == 1
+
+
+def test_a_closed_suggestion_shows_no_co_signing_count(app, db, client, make_suggestion):
+    closed = make_suggestion(state="closed", title="已办结、无人联名的建议")
+    open_one = make_suggestion(state="accepted", title="受理中、可以联名的建议")
+    listing = html(client.get("/suggestions/"))
+    row = lambda s: listing[listing.index(f'data-suggestion-id="{s.id}"'):].split("</li>")[0]  # noqa: E731
+    assert "联名 0" not in row(closed) and "联名 0" in row(open_one)
+    page = html(client.get(f"/suggestions/{closed.id}"))
+    assert "cosign-panel" not in page and "/ 100" not in page
+    assert "cosign-panel" in html(client.get(f"/suggestions/{open_one.id}"))

@@ -126,7 +126,7 @@ def test_index_rows_show_category_state_addressee_and_support(client, people, sg
     row = page[page.index(f'data-suggestion-id="{s.id}"'):]
     assert "关于加强科普阵地建设的建议" in row and "科普工作" in row
     assert 'data-state="assigned"' in row and "办理中" in row
-    assert "承办：" in row and "实名认证 · 王立新 · 副主席" in row
+    assert "承办：" in row and 'title="实名认证：王立新' in row and 'class="verified-mark' in row
     assert "联名 0" in row and "/ 100" in row
     assert 'data-deadline="on_time"' in row
 
@@ -495,7 +495,7 @@ def test_timeline_names_staff_as_the_association(signed_in, client, people, sg):
     for title in ("提交建议", "受理", "交办"):
         assert title in timeline
     assert "科协工作人员" in timeline and "钱工作" not in page
-    assert "实名认证 · 王立新 · 副主席" in timeline  # the assignment's subject
+    assert 'title="实名认证：王立新' in timeline  # the assignment's subject
     assert "李建言" in timeline  # the author submitted it
 
 
@@ -542,7 +542,7 @@ def test_only_the_assigned_leader_answers(client, signed_in, people, sg, db):
     assert s.state == "answered" and not s.answer.is_draft
     page = html(client.get(url))
     assert "领导答复" in page and "<strong>简化流程</strong>" in page
-    assert "实名认证 · 王立新 · 副主席" in page[page.index('id="answer"'):]
+    assert 'title="实名认证：王立新' in page[page.index('id="answer"'):]
     assert "answer-form" not in html(leader.get(url))
 
 

@@ -62,6 +62,13 @@ def _leader_choices(first):
 
 
 @bp.app_template_global()
+def suggestions_on_profile(person):
+    """The profile's section of suggestions (accounts' profile page includes it when this
+    capability is installed): what `person` wrote and co-signed, as far as the viewer may see."""
+    return services.profile_suggestions(person, viewer())
+
+
+@bp.app_template_global()
 def screening_late(suggestion):
     """受理超期: the one rule (services.screening_late) for every page that shows it."""
     return services.screening_late(suggestion)

@@ -65,6 +65,7 @@ from webapp.suggestions.services.reading import (  # noqa: F401
     get_suggestion,
     has_supported,
     list_suggestions,
+    profile_suggestions,
     supported_ids,
     visible_filter,
 )
