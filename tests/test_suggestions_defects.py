@@ -304,3 +304,76 @@ def test_a_closed_suggestion_shows_no_co_signing_count(app, db, client, make_sug
     page = html(client.get(f"/suggestions/{closed.id}"))
     assert "cosign-panel" not in page and "/ 100" not in page
     assert "cosign-panel" in html(client.get(f"/suggestions/{open_one.id}"))
+
+
+# ---------------------------------------------------------------- 3. every filtered link the site builds filters
+
+def _matches(s, name, value):
+    if name == "leader_id":
+        return s.assigned_leader_id == int(value) or (s.assigned_leader_id is None and s.addressee_id == int(value))
+    if name == "category_id":
+        return s.category_id == int(value)
+    if name == "state":
+        return s.state == value
+    if name == "answered":
+        return (s.state in ("answered", "closed")) == (value in ("true", "1", "yes"))
+    raise AssertionError(f"a link filters by {name}, which the list does not read")
+
+
+def test_every_link_to_a_filtered_list_filters(app, db, make_suggestion, make_leader, suggestion_lists, signed_in):
+    from collections import deque
+    from urllib.parse import parse_qsl, urlsplit
+
+    from webapp.suggestions.models import Suggestion
+
+    cats = suggestion_lists["categories"]
+    a = make_leader(username="d3_a", real_name="甲领导")
+    b = make_leader(username="d3_b", real_name="乙领导")
+    made = [make_suggestion(state="answered", leader=a, category=cats[0], title="爬取测试：甲已答复"),
+            make_suggestion(state="assigned", leader=a, category=cats[1], title="爬取测试：甲办理中"),
+            make_suggestion(state="closed", leader=b, category=cats[2], title="爬取测试：乙已办结"),
+            make_suggestion(state="accepted", addressee=None, category=cats[3], title="爬取测试：待交办")]
+    everyone = {s.id for s in made}
+    visitors = [signed_in(make_suggestion.people["author"]), signed_in(make_suggestion.people["staff"])]
+    from flask.testing import FlaskClient  # noqa: F401  (an anonymous client too)
+    visitors.append(app.test_client())
+    starts = ["/", "/suggestions/", "/leaders/", f"/leaders/{a.id}", f"/leaders/{b.id}",
+              *[f"/suggestions/{s.id}" for s in made], make_suggestion.people["author"].url, "/suggestions/mine"]
+    crawlable = ("/", "/suggestions", "/leaders", "/u/", "/admin/suggestions")
+    filtered_links = set()
+    for client in visitors:
+        seen, todo = set(), deque(starts)
+        while todo and len(seen) < 60:
+            path = todo.popleft()
+            if path in seen:
+                continue
+            seen.add(path)
+            resp = client.get(path)
+            if resp.status_code != 200 or "text/html" not in resp.content_type:
+                continue
+            for href in re.findall(r'href="(/[^"#]*)"', html(resp)):
+                href = href.replace("&amp;", "&")
+                parts = urlsplit(href)
+                if parts.path == "/suggestions/" and parts.query:
+                    filtered_links.add(href)
+                if any(parts.path == p or parts.path.startswith(p.rstrip("/") + "/") for p in crawlable) \
+                        and "/attachments/" not in parts.path:
+                    todo.append(href)
+    filters = {"leader_id", "category_id", "state", "answered", "leader", "category"}
+    checked = 0
+    anonymous = visitors[-1]
+    for link in sorted(filtered_links):
+        query = [(k, v) for k, v in parse_qsl(urlsplit(link).query) if k not in ("page", "per_page", "sort")]
+        if not query:
+            continue
+        listed = {int(i) for i in re.findall(r'data-suggestion-id="(\d+)"', html(anonymous.get(link)))} & everyone
+        for name, value in query:
+            assert name in filters, f"{link}: the list does not read {name}"
+            name = {"leader": "leader_id", "category": "category_id"}.get(name, name)
+            for sid in listed:
+                assert _matches(db.session.get(Suggestion, sid), name, value), (link, sid)
+        expected = {s.id for s in made if all(_matches(s, {"leader": "leader_id", "category": "category_id"}
+                                                       .get(k, k), v) for k, v in query)}
+        assert listed == expected, link
+        checked += 1
+    assert checked >= 2, filtered_links  # the leaders' 查看全部 at least
