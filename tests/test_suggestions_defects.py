@@ -377,3 +377,50 @@ def test_every_link_to_a_filtered_list_filters(app, db, make_suggestion, make_le
         assert listed == expected, link
         checked += 1
     assert checked >= 2, filtered_links  # the leaders' 查看全部 at least
+
+
+# ---------------------------------------------------------------- 13. dev server noise
+
+def test_the_development_server_starts_without_the_production_warning(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(INSTANCE_DIR=str(tmp_path), PORT=str(port), SOCKETIO_ASYNC_MODE="threading")
+    # As `make run` is often started: no terminal on stdin.
+    proc = subprocess.Popen([sys.executable, "wsgi.py"], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
+                    assert resp.status == 200
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read()
+                assert time.time() < deadline, "the development server did not start"
+                time.sleep(0.3)
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=10)
+    assert "appears to be used in a production deployment" not in output, output
+    assert "Running on http://127.0.0.1" in output
+
+
+def test_the_home_pages_login_link_has_no_dangling_question_mark(client):
+    page = html(client.get("/"))
+    links = re.findall(r'href="(/login[^"]*)"', page)
+    assert links and all(not link.endswith("?") and "next=/?" not in link and "%3F" not in link for link in links)
+    page = html(client.get("/suggestions/?sort=supported"))
+    assert 'href="/login?next=/suggestions/?sort%3Dsupported"' in page
+    assert 'href="/login?next=/suggestions/"' in html(client.get("/suggestions/"))
