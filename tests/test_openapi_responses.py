@@ -181,6 +181,10 @@ def walk(call, people, h, make_suggestion, new_verification, suggestion_lists):
     call("GET", f"{API}/leaders")
     call("GET", f"{API}/leaders/{leader.id}/stats")
     call("GET", f"{API}/leaders/{member.id}/stats")
+    call("PUT", f"{API}/leaders/{leader.id}/profile", h["staff"], json={"responsibilities": "分管学术交流。"})
+    call("PUT", f"{API}/leaders/{leader.id}/profile", h["member"], json={"responsibilities": "分管学术交流。"})
+    call("PUT", f"{API}/leaders/{member.id}/profile", h["staff"], json={"responsibilities": "分管学术交流。"})
+    call("PUT", f"{API}/leaders/{leader.id}/profile", h["staff"], json={"responsibilities": "长" * 1001})
     for tab in ("pending", "overdue", "answered"):
         call("GET", f"{API}/leaders/inbox?tab={tab}", h["leader"])
     call("GET", f"{API}/leaders/inbox", h["member"])

@@ -424,3 +424,71 @@ def test_the_home_pages_login_link_has_no_dangling_question_mark(client):
     page = html(client.get("/suggestions/?sort=supported"))
     assert 'href="/login?next=/suggestions/?sort%3Dsupported"' in page
     assert 'href="/login?next=/suggestions/"' in html(client.get("/suggestions/"))
+
+
+# ---------------------------------------------------------------- missing: the leader's photo and 分工
+
+def _png():
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 300), (30, 90, 160)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_staff_edit_a_leaders_responsibilities_and_photo_shown_on_the_leader_page(
+        app, db, client, make_leader, make_staff, make_user, signed_in, post_form):
+    import io
+
+    from webapp.core.models import AuditLog
+
+    leader = make_leader(username="m_leader", real_name="钱分工")
+    staff = make_staff(username="m_staff")
+    url = f"/admin/suggestions/leaders/{leader.id}"
+    for outsider in (make_user(username="m_member"), leader):
+        assert signed_in(outsider).get(url).status_code == 403
+    staff_client = signed_in(staff)
+    assert "分工" in html(staff_client.get(url))
+    # Too long: the form comes back with the problem under the field and what was typed.
+    resp = post_form(staff_client, url, {"responsibilities": "长" * 1001})
+    assert resp.status_code == 422 and "不能超过 1000 个字" in html(resp)
+    resp = staff_client.post(url, data={
+        "csrf_token": _csrf(app, staff_client), "responsibilities": "负责学会工作、科普工作和对外联络。",
+        "photo": (io.BytesIO(_png()), "照片.png")}, content_type="multipart/form-data")
+    assert resp.status_code == 302
+    db.session.refresh(leader)
+    assert leader.avatar_key
+    page = html(client.get(f"/leaders/{leader.id}"))
+    with app.test_request_context():
+        photo = leader.avatar_url("large")
+    assert "负责学会工作、科普工作和对外联络。" in page and photo in page and "default-avatar" not in photo
+    entry = AuditLog.query.filter_by(action="suggestion.leader_profile").one()
+    assert entry.actor_id == staff.id and entry.object_id == leader.id
+    # Staff see the way to the form on the leader page; others do not.
+    assert f'href="{url}"' in html(staff_client.get(f"/leaders/{leader.id}"))
+    assert f'href="{url}"' not in page
+
+
+def _csrf(app, client):
+    from tests.conftest import csrf_token_for
+
+    return csrf_token_for(app, client)
+
+
+def test_the_api_reads_and_staff_write_a_leaders_responsibilities(app, db, client, make_leader, make_staff,
+                                                                   make_user, api_token):
+    leader = make_leader(username="m_api_leader", real_name="孙分工")
+    staff = {"Authorization": f"Bearer {api_token(make_staff(username='m_api_staff'))}"}
+    member = {"Authorization": f"Bearer {api_token(make_user(username='m_api_member'))}"}
+    url = f"/api/v1/leaders/{leader.id}/profile"
+    assert client.put(url, json={"responsibilities": "分管学术交流。"}).status_code == 401
+    assert client.put(url, json={"responsibilities": "分管学术交流。"}, headers=member).status_code == 403
+    bad = client.put(url, json={"responsibilities": "长" * 1001}, headers=staff)
+    assert bad.status_code == 422 and "responsibilities" in bad.get_json()["error"]["fields"]
+    resp = client.put(url, json={"responsibilities": "分管学术交流。"}, headers=staff)
+    assert resp.status_code == 200 and resp.get_json()["responsibilities"] == "分管学术交流。"
+    [row] = [r for r in client.get("/api/v1/leaders").get_json()["items"] if r["id"] == leader.id]
+    assert row["responsibilities"] == "分管学术交流。"
+    assert client.get(f"/api/v1/leaders/{leader.id}/stats").status_code == 200

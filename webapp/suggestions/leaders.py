@@ -50,7 +50,8 @@ def ranking():
 def detail(leader_id):
     leader = services.get_leader(leader_id)
     return render_template("suggestions/leader_detail.html", leader=leader, stats=services.leader_stats(leader),
-                           answers=services.latest_answers(leader), rules=_rules())
+                           answers=services.latest_answers(leader), rules=_rules(),
+                           responsibilities=services.responsibilities(leader))
 
 
 @bp.route("/inbox")

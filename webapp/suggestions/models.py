@@ -75,6 +75,7 @@ class SuggestionAction(TitledEnum):
     save_category = ("suggestion.category.save", "保存建议分类")
     save_reason = ("suggestion.reason.save", "保存不予受理理由")
     seed = ("demo.seed_suggestion", "载入演示建议")
+    leader_profile = ("suggestion.leader_profile", "更新领导分工或照片")
 
 
 # States in which a suggestion waits for its leader's answer.
