@@ -492,3 +492,41 @@ def test_the_api_reads_and_staff_write_a_leaders_responsibilities(app, db, clien
     [row] = [r for r in client.get("/api/v1/leaders").get_json()["items"] if r["id"] == leader.id]
     assert row["responsibilities"] == "分管学术交流。"
     assert client.get(f"/api/v1/leaders/{leader.id}/stats").status_code == 200
+
+
+# ---------------------------------------------------------------- missing: navigation, the home page
+
+def test_my_suggestions_in_the_account_menu_and_the_inbox_in_the_navigation_for_leaders(
+        app, db, make_user, make_leader, signed_in):
+    member_page = html(signed_in(make_user(username="nav_member")).get("/"))
+    menu = member_page[member_page.index('class="dropdown-menu'):]
+    assert re.search(r'<a class="dropdown-item" href="/suggestions/mine"[^>]*>我的建议</a>', menu)
+    assert "/leaders/inbox" not in member_page
+    leader_page = html(signed_in(make_leader(username="nav_leader")).get("/"))
+    assert re.search(r'<a class="nav-link[^"]*" href="/leaders/inbox" id="nav-leader-inbox"[^>]*>\s*领导信箱', leader_page)
+
+
+def test_the_home_page_shows_the_latest_answers_and_the_leaders_figures_in_few_queries(
+        app, db, client, make_suggestion, make_leader):
+    from tests.test_suggestions_web import count_queries
+
+    a = make_leader(username="home_a", real_name="吴答复")
+    b = make_leader(username="home_b", real_name="郑办理")
+    answered = make_suggestion(state="answered", leader=a, title="首页：已答复的公开建议")
+    make_suggestion(state="answered", leader=a, visibility="private", title="首页：已答复的不公开建议")
+    make_suggestion(state="assigned", leader=b, title="首页：办理中的建议")
+    answered_id, a_id, b_id = answered.id, a.id, b.id
+    db.session.expunge_all()
+    with count_queries(db) as statements:
+        page = html(client.get("/"))
+    assert len(statements) <= 6, statements  # a visitor; a member adds their account, roles, unread count
+    latest = page[page.index('id="home-latest-answers"'):]
+    latest = latest[:latest.index("</section>")]
+    assert "首页：已答复的公开建议" in latest and "不公开" not in latest and "办理中" not in latest
+    assert f'href="/suggestions/{answered_id}"' in latest
+    figures = page[page.index('id="home-leaders"'):]
+    figures = figures[:figures.index("</section>")]
+    assert f'href="/leaders/{a_id}"' in figures and f'href="/leaders/{b_id}"' in figures
+    assert "吴答复" in figures and re.search(r'data-figure="answered"[^>]*>\s*2\s*<', figures)
+    for title in ("建言献策", "科技社区"):  # the sections are still there
+        assert title in page

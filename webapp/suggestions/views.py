@@ -62,6 +62,15 @@ def _leader_choices(first):
 
 
 @bp.app_template_global()
+def suggestions_on_home():
+    """The home page's section (main/index.html includes it when this capability is installed):
+    the latest answers everyone may read and the leaders' figures."""
+    ranked = services.ranking()
+    return {"answers": services.latest_answered(limit=5), "leaders": ranked[:6],
+            "names": {leader.id: leader.real_name or leader.display_name for leader, _ in ranked}}
+
+
+@bp.app_template_global()
 def suggestions_on_profile(person):
     """The profile's section of suggestions (accounts' profile page includes it when this
     capability is installed): what `person` wrote and co-signed, as far as the viewer may see."""

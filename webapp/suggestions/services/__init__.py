@@ -107,7 +107,7 @@ from webapp.suggestions.services.settings import (  # noqa: F401
     support_threshold,
     today,
 )
-from webapp.suggestions.services.stats import latest_answers, leader_stats, ranking  # noqa: F401
+from webapp.suggestions.services.stats import latest_answered, latest_answers, leader_stats, ranking  # noqa: F401
 from webapp.suggestions.services.submission import submit  # noqa: F401
 from webapp.suggestions.services.timeline import STAFF_ACTOR_NAME, STAFF_EVENT_KINDS  # noqa: F401
 from webapp.suggestions.services.validation import suggestion_problems  # noqa: F401
