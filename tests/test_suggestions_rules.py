@@ -90,7 +90,7 @@ def test_support_waits_for_acceptance(people, build):
         services.support(people["other"], s)
     with pytest.raises(Conflict) as exc:
         services.support(people["staff"], s)
-    assert exc.value.code == "not_public"
+    assert exc.value.code == "not_public" and exc.value.message == "建议受理公开后才能联名支持"
 
 
 def test_support_refusals(db, people, build, make_user):
