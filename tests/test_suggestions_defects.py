@@ -29,6 +29,9 @@ def test_an_unscreened_suggestion_is_seen_only_by_its_author_addressee_and_staff
     assert signed_in(outsider).get(f"/suggestions/{s.id}").status_code == 404
     for person in (people["author"], addressee, people["staff"]):
         assert signed_in(person).get(f"/suggestions/{s.id}").status_code == 200, person.username
+    leader_page = html(client.get(f"/leaders/{addressee.id}"))
+    assert s.title not in leader_page and re.search(r'data-figure="received">\s*0\s*<', leader_page)
+    assert s.title not in html(client.get("/")) and s.title not in html(client.get(people["author"].url))
 
     from webapp.suggestions import services
     services.accept(people["staff"], s)
