@@ -234,7 +234,7 @@ def test_after_commit_waits_for_the_real_commit_not_a_savepoint(app, db, make_us
     from webapp.suggestions import services
 
     signer = make_user(username="uow_signer")
-    s = make_suggestion(state="submitted")
+    s = make_suggestion(state="accepted")
     send_mail("someone@example.org", "测试", "正文")
     assert services.support(signer, s) is True  # releases a savepoint inside
     assert outbox() == []

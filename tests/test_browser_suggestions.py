@@ -56,6 +56,16 @@ def test_submit_accept_assign_answer_rate_in_browser(live_server, browser, make_
         suggestion_url = page.url
         assert "待受理" in page.inner_text(".state-badge")
         assert page.locator("strong", has_text="起步难").count() == 1  # Markdown rendered
+        title = "建议为青年科技人员设立小额探索基金"
+
+        # Published after screening (先审后发): an anonymous visitor neither lists nor opens it yet.
+        visitor = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        contexts.append(visitor)
+        public = visitor.new_page()
+        public.on("pageerror", lambda exc: problems.append(f"visitor: {exc}"))
+        public.goto(f"{live_server}/suggestions/")
+        assert title not in public.inner_text("body")
+        assert public.goto(suggestion_url).status == 404
 
         # Staff accept it, then assign it to the leader.
         ctx, staff_page = signed_in_page(browser, live_server, staff, problems)
@@ -66,6 +76,11 @@ def test_submit_accept_assign_answer_rate_in_browser(live_server, browser, make_
         staff_page.click(".screen-accept-form button[type=submit]")
         staff_page.wait_for_load_state()
         assert "已受理" in staff_page.inner_text(".state-badge")
+        # Accepted, it is published: now the visitor finds it in the list.
+        public.goto(f"{live_server}/suggestions/")
+        public.click(f"text={title}")
+        public.wait_for_url(suggestion_url)
+        assert "已受理" in public.inner_text(".state-badge")
         staff_page.select_option("#assign-leader_id", value=str(leader.id))
         staff_page.click(".assign-form button[type=submit]")
         staff_page.wait_for_load_state()
@@ -97,10 +112,6 @@ def test_submit_accept_assign_answer_rate_in_browser(live_server, browser, make_
         page.screenshot(path=str(ARTIFACTS / "suggestions-closed.png"), full_page=True)
 
         # Anyone sees the leader's figures: 1 received, 1 answered, 100%.
-        visitor = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        contexts.append(visitor)
-        public = visitor.new_page()
-        public.on("pageerror", lambda exc: problems.append(f"visitor: {exc}"))
         public.goto(f"{live_server}/leaders/{leader.id}")
         assert public.inner_text("[data-figure=received]").strip() == "1"
         assert public.inner_text("[data-figure=answered]").strip() == "1"

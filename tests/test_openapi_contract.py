@@ -260,9 +260,11 @@ def test_deep_or_odd_json_is_a_400_on_every_body_route(client, document, make_us
     admin = make_user("admin1", roles=["member", "staff", "admin"])
     headers = auth_headers(admin)
     suggestion = make_suggestion(state="submitted")
+    leader = make_user("leader1", roles=["member", "leader"], verified=True)
     read_the_body = checked = 0
     for method, path in json_body_operations(document):
-        url = path.replace("{suggestion_id}", str(suggestion.id)).replace("{user_id}", str(admin.id))
+        url = (path.replace("{suggestion_id}", str(suggestion.id)).replace("{user_id}", str(admin.id))
+               .replace("{leader_id}", str(leader.id)))
         resp = client.open(url, method=method.upper(), data=body, content_type="application/json", headers=headers)
         checked += 1
         if "{request_id}" in path:  # no such verification request: not found before the body is read

@@ -339,7 +339,7 @@ def test_user_html_is_escaped_or_sanitised_and_raw_text_kept(client, people, mak
 
 def test_a_private_suggestion_is_hidden_from_everyone_else(client, people, make_suggestion):
     s = make_suggestion(author=people.member, visibility="private", addressee=people.leader)
-    public = make_suggestion(author=people.other, title="一条公开的建议标题")
+    public = make_suggestion(author=people.other, title="一条公开的建议标题", state="accepted")
     missing = client.get(f"{API}/suggestions/999999", headers=people.h["other"])
     assert_envelope(missing, 404, "not_found")
     for headers in ({}, people.h["other"], people.h["leader2"]):
@@ -376,7 +376,7 @@ def test_a_rejected_suggestion_is_seen_only_by_its_author_and_staff(client, peop
 # ---------------------------------------------------------------- co-signing
 
 def test_supporting_twice_is_idempotent(client, people, make_suggestion, check):
-    s = make_suggestion(author=people.member)
+    s = make_suggestion(author=people.member, state="accepted")
     resp = client.post(f"{API}/suggestions/{s.id}/support", headers=people.h["other"])
     assert resp.status_code == 201
     assert check(resp, "post", "/suggestions/{suggestion_id}/support") == {
@@ -394,7 +394,8 @@ def test_supporting_twice_is_idempotent(client, people, make_suggestion, check):
 
 
 def test_support_conflicts_and_authentication(client, people, make_suggestion):
-    own = make_suggestion(author=people.member)
+    own = make_suggestion(author=people.member, state="accepted")
+    waiting = make_suggestion(author=people.other)
     private = make_suggestion(author=people.other, visibility="private", addressee=people.leader)
     answered = make_suggestion(author=people.other, state="answered", leader=people.leader)
     assert_envelope(client.post(f"{API}/suggestions/{own.id}/support", headers=people.h["member"]), 409,
@@ -404,18 +405,26 @@ def test_support_conflicts_and_authentication(client, people, make_suggestion):
     assert_envelope(client.post(f"{API}/suggestions/{answered.id}/support", headers=people.h["member"]), 409,
                     "support_closed")
     assert_envelope(client.post(f"{API}/suggestions/{own.id}/support"), 401, "unauthorized")
+    # Not accepted yet (先审后发): not published, so not found for the others.
+    assert_envelope(client.post(f"{API}/suggestions/{waiting.id}/support", headers=people.h["member"]), 404,
+                    "not_found")
     assert_envelope(client.post(f"{API}/suggestions/999999/support", headers=people.h["other"]), 404, "not_found")
 
 
-def test_threshold_makes_rejection_a_conflict(client, people, make_suggestion, app, monkeypatch):
+def test_threshold_is_on_the_timeline_and_makes_rejection_a_conflict(client, db, people, make_suggestion, app,
+                                                                     monkeypatch):
     monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 1)
-    s = make_suggestion(author=people.member)
+    s = make_suggestion(author=people.member, state="accepted")
     body = client.post(f"{API}/suggestions/{s.id}/support", headers=people.h["other"]).get_json()
     assert body["support_count"] == 1 and body["support_threshold"] == 1
     timeline = client.get(f"{API}/suggestions/{s.id}").get_json()["timeline"]
-    assert [e["kind"] for e in timeline] == ["submitted", "threshold"]
-    assert timeline[1]["actor"] is None and timeline[1]["actor_name"] is None
-    assert_envelope(client.post(f"{API}/suggestions/{s.id}/screen", headers=people.h["staff"],
+    assert [e["kind"] for e in timeline] == ["submitted", "accepted", "threshold"]
+    assert timeline[2]["actor"] is None and timeline[2]["actor_name"] is None
+    # Signatures from before screening (data from before co-signing waited for acceptance).
+    waiting = make_suggestion(author=people.member)
+    waiting.support_count = 1
+    db.session.commit()
+    assert_envelope(client.post(f"{API}/suggestions/{waiting.id}/screen", headers=people.h["staff"],
                                 json={"decision": "reject", "reason_id": people.reason.id}), 409, "threshold_reached")
 
 
@@ -434,7 +443,7 @@ def test_staff_only_endpoints(client, people, make_suggestion, method, path):
         assert_envelope(client.open(url, method=method.upper(), headers=people.h[who], **body), 403, "forbidden")
     resp = client.open(url, method=method.upper(), **body)
     assert_envelope(resp, 401, "unauthorized")
-    assert client.get(f"{API}/suggestions/{s.id}").get_json()["state"] == "submitted"
+    assert client.get(f"{API}/suggestions/{s.id}", headers=people.h["staff"]).get_json()["state"] == "submitted"
 
 
 def test_screen_errors(client, people, make_suggestion):
@@ -571,7 +580,7 @@ def test_a_hidden_answer_is_shown_only_to_parties_and_staff(client, people, make
 
 def test_pagination_and_filters(client, people, make_suggestion, suggestion_lists):
     other_category = suggestion_lists["categories"][1]
-    made = [make_suggestion(author=people.member, title=f"第{i}条关于科研的建议") for i in range(5)]
+    made = [make_suggestion(author=people.member, title=f"第{i}条关于科研的建议", state="accepted") for i in range(5)]
     assigned = make_suggestion(author=people.other, state="assigned", leader=people.leader2, category=other_category)
     answered = make_suggestion(author=people.other, state="answered", leader=people.leader)
     client.post(f"{API}/suggestions/{made[1].id}/support", headers=people.h["other"])

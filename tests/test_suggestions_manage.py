@@ -102,7 +102,8 @@ def queue_fixture(people, make_suggestion, make_user, monkeypatch, app):
     monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 2)
     built = {
         "submitted": make_suggestion(state="submitted", staff=staff, title="待受理的建议一"),
-        "popular": make_suggestion(state="submitted", staff=staff, title="联名达标的建议"),
+        # Co-signing opens on acceptance (先审后发).
+        "popular": make_suggestion(state="accepted", staff=staff, title="联名达标的建议"),
         "not_accepted": make_suggestion(state="not_accepted", staff=staff, title="不予受理的建议"),
         "accepted": make_suggestion(state="accepted", staff=staff, title="已受理未交办的建议"),
         "assigned": make_suggestion(state="assigned", staff=staff, leader=people["leader"], title="已交办的建议"),
@@ -122,8 +123,8 @@ def test_each_queue_lists_exactly_the_right_suggestions(people, queue_fixture, s
     ids = queue_fixture
     client = signed_in(people["staff"])
     expected = {
-        "screening": {ids["submitted"], ids["popular"]},
-        "unassigned": {ids["accepted"]},
+        "screening": {ids["submitted"]},
+        "unassigned": {ids["accepted"], ids["popular"]},
         "overdue": set(),
         "threshold": {ids["popular"]},
         "hidden": {ids["hidden"]},
@@ -134,10 +135,10 @@ def test_each_queue_lists_exactly_the_right_suggestions(people, queue_fixture, s
         assert row_ids(page) == wanted, queue
     page = html(client.get("/admin/suggestions/"))
     assert row_ids(page) == expected["screening"]
-    assert tab_counts(page) == {"screening": 2, "unassigned": 1, "overdue": 0, "threshold": 1, "hidden": 1, "all": 8}
-    # Threshold first in the screening queue; titles link to the suggestion's own page.
-    assert page.index(f'data-suggestion="{ids["popular"]}"') < page.index(f'data-suggestion="{ids["submitted"]}"')
-    assert f'href="/suggestions/{ids["popular"]}"' in page
+    assert tab_counts(page) == {"screening": 1, "unassigned": 2, "overdue": 0, "threshold": 1, "hidden": 1, "all": 8}
+    # Titles link to the suggestion's own page.
+    assert f'href="/suggestions/{ids["submitted"]}"' in page
+    assert f'href="/suggestions/{ids["popular"]}"' in html(client.get("/admin/suggestions/?queue=threshold"))
     assert "受理超期" not in page
 
     # A day after the answer deadline, every unanswered accepted suggestion is overdue.
@@ -147,12 +148,12 @@ def test_each_queue_lists_exactly_the_right_suggestions(people, queue_fixture, s
     due = db.session.get(Suggestion, ids["assigned"]).due_date
     clock.set_day(due + timedelta(days=1))
     page = html(client.get("/admin/suggestions/?queue=overdue"))
-    assert row_ids(page) == {ids["accepted"], ids["assigned"], ids["hidden"]}
-    assert page.count('data-deadline="overdue"') == 3
-    assert tab_counts(page)["overdue"] == 3
-    # ...and the submitted ones are long past their screening date.
+    assert row_ids(page) == {ids["accepted"], ids["popular"], ids["assigned"], ids["hidden"]}
+    assert page.count('data-deadline="overdue"') == 4
+    assert tab_counts(page)["overdue"] == 4
+    # ...and the submitted one is long past their screening date.
     page = html(client.get("/admin/suggestions/?queue=screening"))
-    assert page.count("受理超期") == 2
+    assert page.count("受理超期") == 1
 
 
 def test_late_screening_is_marked_from_the_day_after_the_screening_date(people, make_suggestion, signed_in,
@@ -308,10 +309,10 @@ def test_dashboard_shows_screening_and_overdue_counts(people, queue_fixture, sig
 
     client = signed_in(people["staff"])
     page = html(client.get("/admin/"))
-    assert re.search(r'id="count-suggestions-screening">\s*2\s*<', page)
+    assert re.search(r'id="count-suggestions-screening">\s*1\s*<', page)
     assert re.search(r'id="count-suggestions-overdue">\s*0\s*<', page)
     due = db.session.get(Suggestion, queue_fixture["assigned"]).due_date
     clock.set_day(due + timedelta(days=1))
     page = html(client.get("/admin/"))
-    assert re.search(r'id="count-suggestions-overdue">\s*3\s*<', page)
+    assert re.search(r'id="count-suggestions-overdue">\s*4\s*<', page)
     assert 'href="/admin/suggestions/?queue=overdue"' in page

@@ -64,7 +64,7 @@ def category_id():
 # --- co-signing ---------------------------------------------------------------------------------
 
 def test_support_is_idempotent(db, people, build):
-    s = build(state="submitted")
+    s = build(state="accepted")
     other = people["other"]
     assert not services.has_supported(other, s)
     assert services.support(other, s) is True
@@ -77,15 +77,26 @@ def test_support_is_idempotent(db, people, build):
     assert services.supported_ids(None, [s.id]) == set()
 
 
-@pytest.mark.parametrize("state", ["submitted", "accepted", "assigned"])
+@pytest.mark.parametrize("state", ["accepted", "assigned"])
 def test_support_open_states(people, build, state):
     s = build(state=state)
     assert services.support(people["other"], s) is True and s.support_count == 1
 
 
+def test_support_waits_for_acceptance(people, build):
+    """Published after screening (先审后发): before acceptance nobody but its parties sees it."""
+    s = build(state="submitted")
+    assert not s.collects_signatures
+    with pytest.raises(NotFound):
+        services.support(people["other"], s)
+    with pytest.raises(Conflict) as exc:
+        services.support(people["staff"], s)
+    assert exc.value.code == "not_public" and exc.value.message == "建议受理公开后才能联名支持"
+
+
 def test_support_refusals(db, people, build, make_user):
     author, other, staff, leader = people["author"], people["other"], people["staff"], people["leader"]
-    s = build(state="submitted")
+    s = build(state="accepted")
     with pytest.raises(Conflict) as exc:
         services.support(author, s)
     assert exc.value.code == "own_suggestion"
@@ -95,7 +106,7 @@ def test_support_refusals(db, people, build, make_user):
         with pytest.raises(Conflict) as exc:
             services.support(other, build(state=state))
         assert exc.value.code == "support_closed"
-    private = build(state="submitted", visibility="private", addressee=leader)
+    private = build(state="accepted", visibility="private", addressee=leader)
     with pytest.raises(NotFound):
         services.support(other, private)
     with pytest.raises(Conflict) as exc:
@@ -107,7 +118,7 @@ def test_support_refusals(db, people, build, make_user):
     with pytest.raises(Conflict) as exc:
         services.support(staff, refused)
     assert exc.value.code == "not_public"
-    hidden = build(state="submitted")
+    hidden = build(state="accepted")
     services.hide(staff, hidden, "广告")
     with pytest.raises(NotFound):
         services.support(other, hidden)
@@ -125,7 +136,7 @@ def test_threshold_notifies_staff_once_and_forces_acceptance(app, db, monkeypatc
     staff2 = make_staff(username="staff2")
     admin = make_admin(username="admin")
     make_staff(username="gone", suspended_at=datetime(2026, 1, 1))
-    s = build(state="submitted")
+    s = build(state="accepted")
     signers = [make_user(username=f"signer{i}") for i in range(4)]
     services.support(signers[0], s)
     services.support(signers[1], s)
@@ -143,11 +154,21 @@ def test_threshold_notifies_staff_once_and_forces_acceptance(app, db, monkeypatc
     assert len(notes("suggestion.threshold")) == 4
     assert s in services.staff_queue(people["staff"], "threshold").all()
 
+
+def reached_before_screening(s, count):
+    """Signatures collected before screening (co-signing now opens on acceptance, so only data
+    from before that rule gets here): set directly."""
+    s.support_count = count
+    s.threshold_reached_at = datetime(2026, 1, 1)
+
+
+def test_a_threshold_reached_before_screening_forces_acceptance(app, db, monkeypatch, people, build):
+    monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 3)
+    s = build(state="submitted")
+    reached_before_screening(s, 3)
     with pytest.raises(Conflict) as exc:
         services.refuse(people["staff"], s, reason_id=services.screening_reasons()[0].id)
     assert exc.value.code == "threshold_reached"
-    db.session.rollback()
-    assert db.session.get(Suggestion, s.id).state == "submitted"
     services.accept(people["staff"], s)
     assert s.state == "accepted"
 
@@ -155,8 +176,7 @@ def test_threshold_notifies_staff_once_and_forces_acceptance(app, db, monkeypatc
 def test_threshold_stays_reached_when_the_setting_is_raised(app, db, monkeypatch, people, build, make_user):
     monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 1)
     s = build(state="submitted")
-    services.support(people["other"], s)
-    assert s.threshold_reached_at is not None
+    reached_before_screening(s, 1)
     monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 100)
     with pytest.raises(Conflict) as exc:
         services.refuse(people["staff"], s, reason_id=services.screening_reasons()[0].id)
@@ -168,7 +188,7 @@ def test_threshold_queue_comes_first_in_screening(app, monkeypatch, people, buil
     first = build(state="submitted")
     second = build(state="submitted")
     assert services.staff_queue(people["staff"], "screening").all() == [first, second]
-    services.support(people["other"], second)
+    reached_before_screening(second, 1)
     assert services.staff_queue(people["staff"], "screening").all() == [second, first]
 
 
@@ -296,6 +316,7 @@ def test_attachment_of_a_private_suggestion(app, make_user, people, suggestion_l
     private = services.submit(people["author"], TITLE, BODY, category_id(), people["leader"].id, "private",
                               attachments=[upload(PDF, "私密.pdf")])
     public = services.submit(people["other"], TITLE, BODY, category_id(), attachments=[upload(PDF, "公开.pdf")])
+    services.accept(people["staff"], public)  # published once accepted
     [att] = private.attachments
     stranger = make_user(username="stranger")
     for viewer in (stranger, None):
@@ -517,13 +538,12 @@ def test_the_leader_a_suggestion_is_addressed_or_assigned_to_cannot_cosign_it(ma
 
     addressee = make_leader(username="addressed_leader")
     other = make_leader(username="other_leader")
-    s = make_suggestion(state="submitted", addressee=addressee)
+    s = make_suggestion(state="accepted", addressee=addressee)
     for leader in (addressee,):
         with pytest.raises(Conflict) as exc:
             services.support(leader, s)
         assert exc.value.code == "addressed_to_you"
         assert services.permissions(leader, s)["can_support"] is False
-    services.accept(make_suggestion.people["staff"], s)
     services.assign(make_suggestion.people["staff"], s, other.id)
     with pytest.raises(Conflict):
         services.support(other, s)

@@ -79,9 +79,9 @@ def test_whole_lifecycle(app, db, people, suggestion_lists, clock):
     assert s.due_date is None and s.assigned_leader_id is None
     assert timeline(s) == ["submitted"]
     assert log.notifications() == [] and log.audits() == []
-
-    assert services.support(supporter, s) is True
-    log.notifications()
+    # Not published before screening (先审后发): nobody co-signs it yet.
+    with pytest.raises(NotFound):
+        services.support(supporter, s)
 
     # Accepted at 01:30 on Thursday the 24th in Shanghai (still Wednesday in UTC): the deadline
     # counts from the local date, and the addressee is assigned at once.
@@ -99,6 +99,9 @@ def test_whole_lifecycle(app, db, people, suggestion_lists, clock):
     assert log.notifications() == [("suggestion.accepted", author.id), ("suggestion.assigned", a.id),
                                    ("suggestion.assigned", author.id)]
     assert log.audits() == [("suggestion.accept", s.id, None), ("suggestion.assigned", s.id, None)]
+    # Published now: co-signing opens.
+    assert services.support(supporter, s) is True
+    log.notifications()
 
     # Leader A saves a draft: nothing is published, the state does not move, nobody is told.
     clock.set("2026-09-28 02:00")
@@ -308,8 +311,8 @@ def expected_refusal(state, action):
     if action in ("screen_accept", "screen_reject", "assign"):
         return Conflict, ILLEGAL
     if action in ("answer", "answer_draft", "answer_follow_up"):
-        if state == "not_accepted":
-            # Not accepted: no longer public, and the leader is no party to it.
+        if state in ("submitted", "not_accepted"):
+            # Not accepted (yet): not public (先审后发), and the leader is no party to it.
             return NotFound, "not_found"
         if state in UNASSIGNED:
             return PermissionDenied, "forbidden"
@@ -580,7 +583,7 @@ def test_private_suggestion_is_seen_only_by_its_parties(db, people, make_admin, 
     a, b = people["leader_a"], people["leader_b"]
     private = make_suggestion(author=people["author"], staff=people["staff"], addressee=a, state="submitted",
                               visibility="private", title="不公开的建议标题")
-    public = make_suggestion(author=people["author"], staff=people["staff"], state="submitted")
+    public = make_suggestion(author=people["author"], staff=people["staff"], state="accepted")
     admin = make_admin(username="admin")
     for viewer in (people["author"], a, people["staff"], admin):
         assert services.get_suggestion(private.id, viewer) is private
@@ -664,7 +667,7 @@ def test_list_filters_and_sorts(db, people, make_suggestion, suggestion_lists, c
     waiting = make_suggestion(author=people["author"], staff=people["staff"], leader=people["leader_b"],
                               state="assigned")
     clock.set("2026-11-04 01:00")
-    new = make_suggestion(author=people["other"], staff=people["staff"], state="submitted")
+    new = make_suggestion(author=people["other"], staff=people["staff"], state="accepted")
     services.support(people["other"], waiting)
     viewer = people["leader_b"]
     ids = lambda **kw: [s.id for s in services.list_suggestions(viewer, **kw)]

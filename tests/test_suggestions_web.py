@@ -127,14 +127,14 @@ def test_index_rows_show_category_state_addressee_and_support(client, people, sg
     row = page[page.index(f'data-suggestion-id="{s.id}"'):]
     assert "关于加强科普阵地建设的建议" in row and "科普工作" in row
     assert 'data-state="assigned"' in row and "办理中" in row
-    assert "承办：" in row and "实名认证 · 王立新 · 副主席" in row
+    assert "承办：" in row and 'title="实名认证：王立新' in row and 'class="verified-mark' in row
     assert "联名 0" in row and "/ 100" in row
     assert 'data-deadline="on_time"' in row
 
 
 def test_index_filters_and_sorts(client, people, sg, suggestion_lists, db):
     cats = suggestion_lists["categories"]
-    submitted = sg("submitted", title="待受理的建议一条", category=cats[1])
+    submitted = sg("accepted", title="待交办的建议一条", category=cats[1])
     assigned = sg("assigned", title="办理中的建议一条")
     answered = sg("answered", title="已答复的建议一条")
     other = sg("assigned", title="交给另一位领导的建议", leader=people["other_leader"])
@@ -161,7 +161,7 @@ def test_index_paginates(client, sg, app, monkeypatch):
     import webapp.suggestions.views as views
 
     monkeypatch.setattr(views, "PER_PAGE", 2)
-    made = [sg("submitted", title=f"分页测试的建议 {i}") for i in range(5)]
+    made = [sg("accepted", title=f"分页测试的建议 {i}") for i in range(5)]
     first = html(client.get("/suggestions/"))
     assert row_ids(first) == [made[4].id, made[3].id]
     assert "第 1 / 3 页" in first
@@ -213,7 +213,7 @@ def test_detail_query_count_does_not_grow_with_the_timeline(client, sg, db, peop
 
 
 def test_supported_marks_use_one_query(signed_in, people, sg):
-    a, b = sg("submitted", title="第一条要联名的建议"), sg("submitted", title="第二条不联名的建议")
+    a, b = sg("accepted", title="第一条要联名的建议"), sg("accepted", title="第二条不联名的建议")
     member = signed_in(people["member"])
     member_post(member, f"/suggestions/{a.id}/support")
     page = html(member.get("/suggestions/"))
@@ -331,7 +331,7 @@ def test_new_form_choices_and_preselected_addressee(signed_in, people, suggestio
     for name in ("科研政策", "人才评价", "学会治理", "科普工作", "创新创业", "其他"):
         assert f">{name}</option>" in page
     assert 'type="file"' in page and "multiple" in page and 'enctype="multipart/form-data"' in page
-    assert "只有您本人、所致领导" in page
+    assert "只有您本人、收信领导" in page
     # An unknown ?to= is ignored.
     select = html(c.get("/suggestions/new?to=999")).split('name="addressee_id"')[1].split("</select>")[0]
     assert "selected" not in select
@@ -393,16 +393,21 @@ def test_support_flow(client, signed_in, people, sg, db):
     assert member_post(author, url + "/support").status_code == 409
 
 
-def test_threshold_note_and_forced_acceptance(signed_in, people, sg, app, monkeypatch, make_user):
+def test_threshold_note_and_forced_acceptance(signed_in, people, sg, app, monkeypatch, make_user, db):
     monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 2)
-    s = sg("submitted")
+    signed = sg("accepted")
     for i in range(2):
-        member_post(signed_in(make_user(f"fan{i}")), f"/suggestions/{s.id}/support")
+        member_post(signed_in(make_user(f"fan{i}")), f"/suggestions/{signed.id}/support")
     staff = signed_in(people["staff"])
-    page = html(staff.get(f"/suggestions/{s.id}"))
-    assert "联名已达到 2 人，科协必须受理" in page
-    assert "按规定必须受理并交办答复" in page and "screen-reject-form" not in page
+    page = html(staff.get(f"/suggestions/{signed.id}"))
+    assert "联名已达到 2 人" in page
     assert "联名达到门槛" in page  # on the timeline
+    # Signatures gathered before screening (from before co-signing waited for acceptance).
+    s = sg("submitted")
+    s.support_count, s.threshold_reached_at = 2, signed.threshold_reached_at
+    db.session.commit()
+    page = html(staff.get(f"/suggestions/{s.id}"))
+    assert "按规定必须受理并交办答复" in page and "screen-reject-form" not in page
     # Raising the setting later does not undo it.
     monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 100)
     page = html(staff.get(f"/suggestions/{s.id}"))
@@ -480,7 +485,7 @@ def test_staff_rejects_with_reason(signed_in, people, sg, suggestion_lists, db):
 
 
 def test_members_and_leaders_get_no_staff_panel(signed_in, people, sg):
-    s = sg("submitted")
+    s = sg("accepted")
     for key in ("author", "member", "leader"):
         c = signed_in(people[key])
         assert "工作人员操作" not in html(c.get(f"/suggestions/{s.id}"))
@@ -495,7 +500,7 @@ def test_timeline_names_staff_as_the_association(signed_in, client, people, sg):
     for title in ("提交建议", "受理", "交办"):
         assert title in timeline
     assert "科协工作人员" in timeline and "钱工作" not in page
-    assert "实名认证 · 王立新 · 副主席" in timeline  # the assignment's subject
+    assert 'title="实名认证：王立新' in timeline  # the assignment's subject
     assert "李建言" in timeline  # the author submitted it
 
 
@@ -542,7 +547,7 @@ def test_only_the_assigned_leader_answers(client, signed_in, people, sg, db):
     assert s.state == "answered" and not s.answer.is_draft
     page = html(client.get(url))
     assert "领导答复" in page and "<strong>简化流程</strong>" in page
-    assert "实名认证 · 王立新 · 副主席" in page[page.index('id="answer"'):]
+    assert 'title="实名认证：王立新' in page[page.index('id="answer"'):]
     assert "answer-form" not in html(leader.get(url))
 
 
@@ -699,7 +704,7 @@ def test_pagination_links_keep_filters_but_not_url_for_arguments(client, sg, mon
 
     monkeypatch.setattr(views, "PER_PAGE", 1)
     for i in range(3):
-        sg("submitted", title=f"分页参数测试建议 {i}")
+        sg("accepted", title=f"分页参数测试建议 {i}")
     resp = client.get("/suggestions/?sort=newest&endpoint=admin.index&_external=1&_method=POST&page=1")
     assert resp.status_code == 200
     nav = html(resp).split('aria-label="分页"')[1].split("</nav>")[0]

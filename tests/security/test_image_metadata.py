@@ -87,7 +87,7 @@ def files_in(app, kind):
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
-def test_suggestion_attachment_page_and_api(app, client, make_member, suggestion_lists, auth_headers, sample):
+def test_suggestion_attachment_page_and_api(app, client, login, make_member, suggestion_lists, auth_headers, sample):
     make, name = SAMPLES[sample]
     author = make_member("img_author")
     data = {"title": "关于图片元数据的测试建议", "body": "这是一条用来检查附件图片元数据是否被清除的建议正文。",
@@ -100,6 +100,7 @@ def test_suggestion_attachment_page_and_api(app, client, make_member, suggestion
     [stored] = files_in(app, "suggestions")
     assert not stored.name.endswith(".part")
     assert_pixels_only(stored.read_bytes())
+    login(client, "img_author")  # not public before staff accept it: its author fetches it
     served = client.get(attachment["url"])
     assert served.status_code == 200
     assert_pixels_only(served.data)

@@ -103,13 +103,15 @@ def assert_sandboxed_download(resp, data):
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_accepted_attachment_pdf_is_a_sandboxed_download(app, client, make_member, auth_headers, suggestion_lists):
+def test_accepted_attachment_pdf_is_a_sandboxed_download(app, client, login, make_member, auth_headers,
+                                                         suggestion_lists):
     author = make_member("pdf_ok")
     data = samples.valid_pdf()
     resp = client.post("/api/v1/suggestions", data=submission(suggestion_lists, data),
                        content_type="multipart/form-data", headers=auth_headers(author))
     assert resp.status_code == 201, resp.get_json()
     [attachment] = resp.get_json()["attachments"]
+    login(client, "pdf_ok")  # not public before staff accept it: its author fetches it
     assert_sandboxed_download(client.get(attachment["url"]), data)
 
 

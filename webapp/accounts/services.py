@@ -643,7 +643,7 @@ def grant_role(actor, user, role):
         return False
     user.role_grants.append(UserRole(role=role.value, granted_by_id=actor.id))
     audit.record(actor, AccountAction.grant_role, "user", user.id, f"授予 {user.username} 角色「{role.title}」")
-    notify(user, "role.granted", f"您已获得「{role.title}」角色", link=user.url, actor=actor)
+    notify(user, "role.granted", f"您已获得「{role.title}」角色", link=user.url, sender="科协工作人员")
     db.session.flush()
     return True
 

@@ -133,9 +133,12 @@ def _request_fingerprint():
     fields and the contents of its files, whatever the boundary)."""
     digest = _mac("request", request.method, request.path, request.query_string)
     if request.mimetype == "multipart/form-data":
-        for name, value in sorted(request.form.items(multi=True)):
+        # A part may come without a name (None): it sorts and hashes as "".
+        for name, value in sorted((name or "", value or "") for name, value in request.form.items(multi=True)):
             digest.update(b"\x00f" + name.encode() + b"\x00" + value.encode())
-        for name, upload in sorted(request.files.items(multi=True), key=lambda item: (item[0], item[1].filename or "")):
+        uploads = sorted(((name or "", upload) for name, upload in request.files.items(multi=True)),
+                         key=lambda item: (item[0], item[1].filename or ""))
+        for name, upload in uploads:
             content = hashlib.file_digest(upload.stream, "sha256").digest()
             upload.stream.seek(0)
             digest.update(b"\x00u" + name.encode() + b"\x00" + (upload.filename or "").encode() + b"\x00" + content)

@@ -24,6 +24,11 @@ class Page:
     def has_next(self):
         return self.page < self.pages
 
+    @property
+    def past_end(self):
+        """A page number beyond the last page of a list that has items (say so, not "empty")."""
+        return self.total > 0 and self.page > self.pages
+
 
 def parse_page_args(args, default_per_page=20, max_per_page=100):
     def _int(name, default):

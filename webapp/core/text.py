@@ -66,3 +66,13 @@ def plain_text(text):
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = [str(escape(p.strip("\n"))).replace("\n", "<br>") for p in text.split("\n\n") if p.strip()]
     return Markup("".join(f"<p>{p}</p>" for p in paragraphs))
+
+
+def quoted(text):
+    """`text` in Chinese double quotes, its own double quotes turned single: “…‘…’…”.
+
+    For names and titles quoted inside a message (a suggestion titled 关于“双一流”建设 reads
+    “关于‘双一流’建设” in a notification), never for HTML: the result is plain text.
+    """
+    text = str(text or "").replace("“", "‘").replace("”", "’").replace('"', "'")
+    return f"“{text}”"

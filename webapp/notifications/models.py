@@ -10,6 +10,8 @@ class Notification(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     actor_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
+    # Who it comes from when no person is named: staff act as the association (科协工作人员).
+    actor_name = db.Column(db.String(64))
     kind = db.Column(db.String(64), nullable=False)
     title = db.Column(db.String(200), nullable=False)
     body = db.Column(db.Text, nullable=False, default="", server_default="")
@@ -19,6 +21,11 @@ class Notification(db.Model):
 
     user = db.relationship("User", foreign_keys=[user_id])
     actor = db.relationship("User", foreign_keys=[actor_id])
+
+    @property
+    def sender_name(self):
+        """The sender as shown: the association's name for staff, else None (the actor is shown)."""
+        return None if self.actor_id is not None else self.actor_name
 
     @property
     def is_read(self):

@@ -19,6 +19,8 @@ class NotificationSchema(ResponseSchema):
     read = fields.Boolean(attribute="is_read")
     read_at = UtcDateTime(allow_none=True)
     actor = fields.Nested(UserSchema, allow_none=True)
+    actor_name = fields.String(attribute="sender_name", allow_none=True, metadata={
+        "description": "Who it comes from when no person is named (staff: “科协工作人员”)"})
 
     def target(self, note):
         return note.link or url_for("notifications.index")

@@ -9,10 +9,13 @@ from webapp.extensions import db
 from webapp.notifications.models import Notification
 
 
-def notify(user, kind, title, body="", link=None, actor=None):
+def notify(user, kind, title, body="", link=None, actor=None, sender=None):
+    """Queue a notification to `user`. `actor` is the person it comes from; `sender` names it
+    instead when no person may be named (staff act as the association: "科协工作人员")."""
     note = Notification(
         user_id=user.id if hasattr(user, "id") else int(user),
-        actor_id=getattr(actor, "id", None),
+        actor_id=None if sender else getattr(actor, "id", None),
+        actor_name=sender,
         kind=kind,
         title=title[:200],
         body=body or "",

@@ -19,6 +19,7 @@ from webapp.suggestions.schemas import (
     FollowUpSchema,
     HideSchema,
     LeaderInboxArgs,
+    LeaderProfileSchema,
     LeaderSchema,
     LeaderStatsSchema,
     RatingSchema,
@@ -211,8 +212,27 @@ def rate_suggestion(suggestion_id, value, comment=None):
            tags=LEADER_TAGS, query=PageArgs, responses={200: page_of(LeaderSchema)}, endpoint="list_leaders",
            description="Ranked by response rate (sufficient samples first), then answers.")
 def list_leaders(page, per_page):
-    rows = [{"leader": leader, "stats": stats} for leader, stats in services.ranking()]
+    ranked = services.ranking()
+    duties = services.responsibilities_of(leader.id for leader, _ in ranked)
+    rows = [{"leader": leader, "stats": stats, "responsibilities": duties[leader.id]} for leader, stats in ranked]
     return page_from_list(rows, page, per_page)
+
+
+def _staff_and_leader(leader_id):
+    services.require_staff(current_user)
+    services.get_leader(leader_id)
+
+
+@api_route("/leaders/<int:leader_id>/profile", methods=["PUT"], summary="Set a leader's responsibilities (staff)",
+           tags=LEADER_TAGS, auth=True, before=_staff_and_leader, request=LeaderProfileSchema,
+           responses={200: LeaderSchema}, errors=[403], endpoint="save_leader_profile",
+           description="Shown on the leader's public page; recorded in the audit log. 404 for a user who is "
+                       "not a verified leader.")
+def save_leader_profile(leader_id, responsibilities):
+    leader = services.get_leader(leader_id)
+    services.save_leader_profile(current_user, leader, responsibilities=responsibilities)
+    return {"leader": leader, "stats": services.leader_stats(leader),
+            "responsibilities": services.responsibilities(leader)}
 
 
 @api_route("/leaders/inbox", methods=["GET"], summary="The calling leader's inbox, sorted by due date",

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, time, timedelta
 import click
 from flask import current_app
 
+from webapp.core.text import quoted
 from webapp.core.uow import transactional
 from webapp.suggestions import services
 
@@ -64,11 +65,12 @@ def seed_demo_suggestions():
                             getattr(addressee, "id", None), spec.get("visibility", "public"))
         # The demo author writes several suggestions in a row; the posting limit is for people.
         ratelimit.reset(f"suggestion-post:{author.id}")
-        for username in spec.get("supporters", []):
-            services.support(people[username], s)
         screen = spec.get("screen")
         if screen and screen["accept"]:
             services.accept(staff, s, note=screen.get("note", ""))
+            # Published once accepted (先审后发): co-signing opens then.
+            for username in spec.get("supporters", []):
+                services.support(people[username], s)
         elif screen:
             reason = (ScreeningReason.query.filter_by(title=screen["reason"], active=True).first()
                       or services.screening_reasons()[0])
@@ -86,7 +88,7 @@ def seed_demo_suggestions():
         if spec.get("days_ago"):
             _backdate(s, spec["days_ago"])
             audit.record(None, SuggestionAction.seed, "suggestion", s.id,
-                         summary=f"载入演示建议“{s.title}”（时间已回溯）")
+                         summary=f"载入演示建议{quoted(s.title)}（时间已回溯）")
         created.append(s.title)
     return created
 
@@ -150,9 +152,10 @@ def _backdate(s, days_ago):
             event.created_at = when[event.kind]
         if event.kind == "accepted" and old_due and s.due_date:
             event.note = event.note.replace(old_due.isoformat(), s.due_date.isoformat())
-    signed_until = screened or now
+    # Co-signed after publication (acceptance), before the answer closed the signatures.
+    signed_from, signed_until = screened or submitted, answered or now
     for i, row in enumerate(SuggestionSupport.query.filter_by(suggestion_id=s.id).order_by(SuggestionSupport.id)):
-        row.created_at = min(submitted + timedelta(hours=3 * (i + 1)), signed_until)
+        row.created_at = min(signed_from + timedelta(hours=3 * (i + 1)), signed_until)
     db.session.flush()
 
 

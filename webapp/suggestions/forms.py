@@ -9,7 +9,7 @@ from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 
 from webapp.core.forms import OneTimeSubmission
-from webapp.suggestions.models import Satisfaction, SuggestionState, Visibility
+from webapp.suggestions.models import Satisfaction, Visibility
 from webapp.suggestions.services import BODY_MAX, COMMENT_MAX, NOTE_MAX, SORTS, TITLE_MAX
 
 ATTACHMENT_ACCEPT = "image/jpeg,image/png,image/webp,application/pdf"
@@ -35,8 +35,8 @@ class FilterForm(FlaskForm):
 
     # The API's filter names (schemas.SuggestionListArgs reads both).
     category_id = SelectField("分类", validate_choice=False)
-    state = SelectField("状态", validate_choice=False,
-                        choices=choices([("", "全部状态")] + SuggestionState.choices()))
+    # The view offers staff every state; the public only those a published suggestion can be in.
+    state = SelectField("状态", validate_choice=False)
     leader_id = SelectField("领导", validate_choice=False)
     answered = SelectField("答复", validate_choice=False,
                            choices=choices([("", "不限"), ("true", "已答复"), ("false", "未答复")]))

@@ -4,13 +4,19 @@ The figures come from services.leader_stats / services.ranking, which count priv
 suggestions but never show them: these pages list only what everyone may read, and look
 the same to every visitor.
 """
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.suggestions import services
 
 bp = Blueprint("leaders", __name__, url_prefix="/leaders", template_folder="templates")
+
+
+@bp.app_template_global()
+def leader_url(user):
+    """A verified leader's public page: where their name leads (macros.user_name)."""
+    return url_for("leaders.detail", leader_id=user.id)
 
 
 @bp.app_template_filter("percent")
@@ -44,7 +50,8 @@ def ranking():
 def detail(leader_id):
     leader = services.get_leader(leader_id)
     return render_template("suggestions/leader_detail.html", leader=leader, stats=services.leader_stats(leader),
-                           answers=services.latest_answers(leader), rules=_rules())
+                           answers=services.latest_answers(leader), rules=_rules(),
+                           responsibilities=services.responsibilities(leader))
 
 
 @bp.route("/inbox")

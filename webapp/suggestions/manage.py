@@ -11,11 +11,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from webapp.core.errors import PermissionDenied, ServiceError
-from webapp.core.forms import flash_service_error, show_service_error
+from webapp.core.forms import flash_service_error, show_service_error, uploaded
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import staff_required
+from webapp.core.text import quoted
 from webapp.suggestions import services
-from webapp.suggestions.forms_manage import ListItemForm, ToggleForm
+from webapp.suggestions.forms_manage import LeaderProfileForm, ListItemForm, ToggleForm
 from webapp.suggestions.models import ScreeningReason, Suggestion, SuggestionCategory
 
 bp = Blueprint("suggestions_manage", __name__, url_prefix="/admin/suggestions", template_folder="templates")
@@ -41,6 +42,29 @@ def queue():
     return render_template("suggestions/manage_queue.html", queue=key, queues=services.STAFF_QUEUES,
                            counts=counts, page=result, today=services.today(),
                            deadlines={s.id: services.deadline(s) for s in result.items})
+
+
+# ---------------------------------------------------------------- a leader's page: 分工 and photo
+
+@bp.route("/leaders/<int:leader_id>", methods=["GET", "POST"])
+def leader_profile(leader_id):
+    leader = services.get_leader(leader_id)
+    if request.method == "GET":
+        form = LeaderProfileForm(formdata=None, responsibilities=services.responsibilities(leader))
+        return render_template("suggestions/manage_leader.html", leader=leader, form=form)
+    form = LeaderProfileForm()
+    try:
+        services.save_leader_profile(current_user, leader, responsibilities=form.responsibilities.data or "",
+                                     photo=uploaded(form.photo))
+    except PermissionDenied:
+        raise
+    except ServiceError as exc:
+        status = show_service_error(form, exc)
+        if form.photo.data and not form.photo.errors:
+            form.photo.errors = ["请重新选择照片"]
+        return render_template("suggestions/manage_leader.html", leader=leader, form=form), status
+    flash(f"已更新 {leader.real_name or leader.display_name} 的领导页面。", "success")
+    return redirect(url_for("leaders.detail", leader_id=leader.id))
 
 
 # ---------------------------------------------------------------- managed lists
@@ -115,7 +139,7 @@ def _list_page(key):
     except ServiceError as exc:
         _apply_errors(form, exc, managed)
         return _render_list(managed, add_form=form, status=exc.status)
-    flash(f"已添加{managed.noun}“{getattr(item, managed.label_attr)}”", "success")
+    flash(f"已添加{managed.noun}{quoted(getattr(item, managed.label_attr))}", "success")
     return redirect(url_for(f"suggestions_manage.{key}"))
 
 
@@ -132,7 +156,7 @@ def _save_item(key, item_id):
     except ServiceError as exc:
         _apply_errors(form, exc, managed)
         return _render_list(managed, failed_id=item_id, failed_form=form, status=exc.status)
-    flash(f"已保存{managed.noun}“{getattr(item, managed.label_attr)}”", "success")
+    flash(f"已保存{managed.noun}{quoted(getattr(item, managed.label_attr))}", "success")
     return redirect(url_for(f"suggestions_manage.{key}"))
 
 
@@ -150,7 +174,7 @@ def _set_active(key, item_id, active):
     except ServiceError as exc:
         flash_service_error(exc)
         return redirect(url_for(f"suggestions_manage.{key}"))
-    flash(f"已{'启用' if active else '停用'}{managed.noun}“{label}”", "success")
+    flash(f"已{'启用' if active else '停用'}{managed.noun}{quoted(label)}", "success")
     return redirect(url_for(f"suggestions_manage.{key}"))
 
 

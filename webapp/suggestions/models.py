@@ -1,5 +1,8 @@
 """Suggestions to leaders (建言献策 · 领导信箱): the suggestion, its answer, follow-up,
 rating, co-signatures, attachments and timeline, plus the staff-managed lists."""
+import operator
+from functools import reduce
+
 from sqlalchemy import true
 from sqlalchemy.ext.hybrid import hybrid_method
 
@@ -15,6 +18,7 @@ BODY_MIN, BODY_MAX = 10, 20000
 ANSWER_MIN, ANSWER_MAX = 10, 20000
 FOLLOW_UP_MIN = 5
 NOTE_MAX = 2000
+RESPONSIBILITIES_MAX = 1000
 COMMENT_MAX = 1000
 
 
@@ -71,11 +75,14 @@ class SuggestionAction(TitledEnum):
     save_category = ("suggestion.category.save", "保存建议分类")
     save_reason = ("suggestion.reason.save", "保存不予受理理由")
     seed = ("demo.seed_suggestion", "载入演示建议")
+    leader_profile = ("suggestion.leader_profile", "更新领导分工或照片")
 
 
 # States in which a suggestion waits for its leader's answer.
 OPEN_STATES = (SuggestionState.accepted.value, SuggestionState.assigned.value)
 ANSWERED_STATES = (SuggestionState.answered.value, SuggestionState.closed.value)
+# States in which a public suggestion is published (先审后发: only once staff accepted it).
+PUBLISHED_STATES = OPEN_STATES + ANSWERED_STATES
 # States counted as "received" by the assigned leader.
 RECEIVED_STATES = (SuggestionState.assigned.value,) + ANSWERED_STATES
 
@@ -100,6 +107,17 @@ class ScreeningReason(db.Model):
     title = db.Column(db.String(64), nullable=False, unique=True)
     position = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     active = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
+
+
+class LeaderProfile(db.Model):
+    """What the leader's public page says besides the account: their responsibilities (分工),
+    which staff keep up to date. One row per leader, made on the first edit."""
+
+    __tablename__ = "leader_profiles"
+
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    responsibilities = db.Column(db.Text, nullable=False, default="", server_default="")
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
 
 class Suggestion(db.Model):
@@ -183,11 +201,14 @@ class Suggestion(db.Model):
 
         On an instance it is a bool (`s.is_visible_to(user)`); on the class it is the SQL
         condition (`Suggestion.query.filter(Suggestion.is_visible_to(user))`). Public ones
-        everyone sees; the rest only the author, the addressee, the assigned leader and staff.
+        everyone sees once staff accepted them (先审后发: published after screening, so one
+        waiting for screening or refused never is); the rest only the author, the addressee,
+        the assigned leader and staff.
         Written with `&`, `|` and `==` only, which mean the same on values and on columns.
         """
+        screened_in = reduce(operator.or_, [self.state == state for state in PUBLISHED_STATES])
         public = ((self.visibility == Visibility.public.value) & (self.hidden_at == None)  # noqa: E711
-                  & (self.state != SuggestionState.not_accepted.value))
+                  & screened_in)
         if not is_authenticated(viewer):
             return public
         if viewer.is_staff:
@@ -200,8 +221,8 @@ class Suggestion(db.Model):
 
     @property
     def collects_signatures(self):
-        """Co-signatures (联名) are collected until the suggestion is answered (or refused)."""
-        return self.state in (SuggestionState.submitted.value,) + OPEN_STATES
+        """Co-signatures (联名) are collected from acceptance (when it is published) until it is answered."""
+        return self.state in OPEN_STATES
 
     @property
     def published_answer(self):

@@ -361,6 +361,8 @@ class LeaderSchema(ResponseSchema):
     real_name = fields.String(attribute="leader.real_name", allow_none=True)
     position = fields.String(attribute="leader.position", allow_none=True)
     organisation = fields.String(attribute="leader.organisation", allow_none=True)
+    responsibilities = fields.String(metadata={"description": "The leader's responsibilities (分工), kept by staff; "
+                                                              "\"\" when none are recorded"})
     stats = Computed("row", fields.Nested(LeaderStatsSchema))
 
     def page_path(self, row):
@@ -414,6 +416,11 @@ class ScreeningSchema(RequestSchema):
 class AssignmentSchema(RequestSchema):
     leader_id = Id(required=True, error_messages={"required": "请选择领导", "null": "请选择领导"})
     note = Text(validate=NOTE)
+
+
+class LeaderProfileSchema(RequestSchema):
+    responsibilities = Text(required=True, validate=TextLength(max=services.RESPONSIBILITIES_MAX),
+                            metadata={"description": "The leader's responsibilities (分工), shown on their page"})
 
 
 class CloseSchema(RequestSchema):

@@ -1,8 +1,8 @@
 """Suggestion pages: browse, write, read, support, answer, rate, and the staff actions on a suggestion.
 
 Each view parses its form, calls one function of suggestions.services and renders or
-redirects. A ValidationError re-renders the page with the problems under the fields (422);
-other service errors (403, 404, 409) fall through to the app's error pages.
+redirects. A refused action re-renders the suggestion's page with what was typed: a
+ValidationError with the problems under the fields (422), any other refusal said on top.
 """
 import re
 from functools import wraps
@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from webapp.api.parsing import lenient_query
 from webapp.core import uploads
-from webapp.core.errors import RateLimited, ValidationError
+from webapp.core.errors import RateLimited, ServiceError, ValidationError
 from webapp.core.forms import OneTimeSubmission, already_submitted, redirect_after_submission, show_service_error
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import is_staff
@@ -33,7 +33,7 @@ from webapp.suggestions.forms import (
     choices,
     leader_label,
 )
-from webapp.suggestions.models import OPEN_STATES, Visibility
+from webapp.suggestions.models import OPEN_STATES, PUBLISHED_STATES, SuggestionState, Visibility
 from webapp.suggestions.schemas import SuggestionListArgs
 
 bp = Blueprint("suggestions", __name__, url_prefix="/suggestions", template_folder="templates")
@@ -60,6 +60,28 @@ def login_to_act(view):
 
 def _leader_choices(first):
     return choices([("", first)] + [(leader.id, leader_label(leader)) for leader in services.leaders()])
+
+
+@bp.app_template_global()
+def suggestions_on_home():
+    """The home page's section (main/index.html includes it when this capability is installed):
+    the latest answers everyone may read and the leaders' figures."""
+    ranked = services.ranking()
+    return {"answers": services.latest_answered(limit=5), "leaders": ranked[:6],
+            "names": {leader.id: leader.real_name or leader.display_name for leader, _ in ranked}}
+
+
+@bp.app_template_global()
+def suggestions_on_profile(person):
+    """The profile's section of suggestions (accounts' profile page includes it when this
+    capability is installed): what `person` wrote and co-signed, as far as the viewer may see."""
+    return services.profile_suggestions(person, viewer())
+
+
+@bp.app_template_global()
+def screening_late(suggestion):
+    """受理超期: the one rule (services.screening_late) for every page that shows it."""
+    return services.screening_late(suggestion)
 
 
 # ---------------------------------------------------------------- browsing
@@ -99,6 +121,9 @@ def index():
     form.category_id.choices = choices([("", "全部分类")] + [(c.id, c.name) for c in
                                                         services.categories(include_inactive=True)])
     form.leader_id.choices = _leader_choices("全部领导")
+    me = viewer()
+    states = [s for s in SuggestionState if is_staff(me) or s.value in PUBLISHED_STATES]
+    form.state.choices = choices([("", "全部状态")] + [(s.value, s.title) for s in states])
     page, supported, deadlines = _list_page(services.list_suggestions(viewer(), **filters))
     return render_template("suggestions/index.html", form=form, page=page, supported=supported,
                            deadlines=deadlines, threshold=services.support_threshold(),
@@ -149,7 +174,7 @@ def new():
             status = exc.status
         else:
             flash(f"建议已提交。科协工作人员将在 {current_app.config['SUGGESTION_SCREEN_DAYS']} 个工作日内受理，"
-                  "结果会通知您。", "success")
+                  "受理后公开（不公开的建议除外），结果会通知您。", "success")
             return redirect_after_submission(viewer(), form, url_for(".detail", suggestion_id=suggestion.id))
         # Browsers cannot refill a file input: say so when files were chosen.
         if files and not form.attachments.errors:
@@ -183,9 +208,11 @@ def _forms_for(suggestion):
 
 def _fill_choices(forms, suggestion):
     people = [(leader.id, leader_label(leader)) for leader in services.leaders()]
-    first = "交办给所致领导" if suggestion.addressee_id else "暂不交办"
+    first = "交办给收信领导" if suggestion.addressee_id else "暂不交办"
     forms["accept"].leader_id.choices = choices([("", first)] + people)
-    forms["assign"].leader_id.choices = choices([("", "请选择领导")] + people)
+    # Reassigning (改派) to the leader who has it already would only be refused.
+    others = [(value, label) for value, label in people if value != suggestion.assigned_leader_id]
+    forms["assign"].leader_id.choices = choices([("", "请选择领导")] + others)
     forms["reject"].reason_id.choices = choices([("", "请选择理由")] + [(r.id, r.title) for r in
                                                                     services.screening_reasons()])
 
@@ -256,8 +283,10 @@ def safe_filename(name):
 # ---------------------------------------------------------------- actions on a suggestion
 
 def _act(suggestion_id, key, form, call, success):
-    """Run one service call for a posted form; on a ValidationError show the page again with
-    the problems on that form (422), keeping what was typed."""
+    """Run one service call for a posted form. When the service refuses, show the suggestion's
+    page again with the refusal's status, keeping what was typed in that form: a ValidationError
+    puts its problems under the fields, any other refusal (403, 409…) is said on top of the page,
+    where it shows whether or not the form is still offered."""
     suggestion = services.get_suggestion(suggestion_id, viewer())
     once = isinstance(form, OneTimeSubmission)
     done = already_submitted(viewer(), form) if once else None
@@ -267,6 +296,9 @@ def _act(suggestion_id, key, form, call, success):
         result = call(suggestion)
     except ValidationError as exc:
         show_service_error(form, exc)
+        return render_detail(suggestion, {key: form}, exc.status)
+    except ServiceError as exc:
+        show_service_error(form, exc, flash_unplaced=True)
         return render_detail(suggestion, {key: form}, exc.status)
     message = success(result) if callable(success) else success
     if message:

@@ -12,6 +12,7 @@
 - reminders.py      deadline reminders (cron)
 - managed_lists.py  categories and screening reasons
 - people.py         leaders and staff, asked of the accounts capability
+- leader_profiles.py  a leader's responsibilities (分工) and photo, kept by staff
 - settings.py, timeline.py, validation.py
 
 Services take the acting user explicitly, check permission, change models, audit, notify
@@ -28,11 +29,17 @@ from webapp.suggestions.models import (  # noqa: F401
     COMMENT_MAX,
     FOLLOW_UP_MIN,
     NOTE_MAX,
+    RESPONSIBILITIES_MAX,
     TITLE_MAX,
     TITLE_MIN,
 )
 from webapp.suggestions.services.cosigning import support  # noqa: F401
-from webapp.suggestions.services.deadlines import deadline  # noqa: F401
+from webapp.suggestions.services.deadlines import deadline, screening_late  # noqa: F401
+from webapp.suggestions.services.leader_profiles import (  # noqa: F401
+    responsibilities,
+    responsibilities_of,
+    save_leader_profile,
+)
 from webapp.suggestions.services.lifecycle import (  # noqa: F401
     accept,
     answer_follow_up,
@@ -65,6 +72,7 @@ from webapp.suggestions.services.reading import (  # noqa: F401
     get_suggestion,
     has_supported,
     list_suggestions,
+    profile_suggestions,
     referenced_attachments,
     supported_ids,
     visible_filter,
@@ -100,7 +108,7 @@ from webapp.suggestions.services.settings import (  # noqa: F401
     support_threshold,
     today,
 )
-from webapp.suggestions.services.stats import latest_answers, leader_stats, ranking  # noqa: F401
+from webapp.suggestions.services.stats import latest_answered, latest_answers, leader_stats, ranking  # noqa: F401
 from webapp.suggestions.services.submission import submit  # noqa: F401
 from webapp.suggestions.services.timeline import STAFF_ACTOR_NAME, STAFF_EVENT_KINDS  # noqa: F401
 from webapp.suggestions.services.validation import suggestion_problems  # noqa: F401

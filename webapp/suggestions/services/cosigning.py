@@ -3,6 +3,7 @@ from sqlalchemy.exc import IntegrityError
 
 from webapp.core.db import utcnow
 from webapp.core.permissions import guard
+from webapp.core.text import quoted
 from webapp.extensions import db
 from webapp.notifications.services import notify
 from webapp.suggestions.models import EventKind, Suggestion, SuggestionSupport
@@ -32,11 +33,11 @@ def support(user, suggestion):
     threshold = support_threshold()
     if suggestion.support_count >= threshold and suggestion.threshold_reached_at is None:
         suggestion.threshold_reached_at = utcnow()
-        add_event(suggestion, EventKind.threshold, note=f"联名人数达到 {threshold} 人，必须受理并答复")
+        add_event(suggestion, EventKind.threshold, note=f"联名人数达到 {threshold} 人，必须交办领导答复")
         for staff in staff_users():
-            notify(staff, "suggestion.threshold", f"建议“{suggestion.title}”联名达到 {threshold} 人",
-                   "按规定必须受理并交办答复。", link(suggestion))
-        notify(suggestion.author, "suggestion.threshold", f"您的建议“{suggestion.title}”联名达到 {threshold} 人",
-               "科协将受理并交办领导答复。", link(suggestion))
+            notify(staff, "suggestion.threshold", f"建议{quoted(suggestion.title)}联名达到 {threshold} 人",
+                   "按规定必须交办领导答复。", link(suggestion))
+        notify(suggestion.author, "suggestion.threshold", f"您的建议{quoted(suggestion.title)}联名达到 {threshold} 人",
+               "科协将交办领导答复。", link(suggestion))
     db.session.flush()
     return True

@@ -1,7 +1,15 @@
-"""The answer deadline as a viewer sees it: on time, due soon, overdue, long overdue."""
+"""Deadlines as a viewer sees them: screening late (受理超期), and the answer deadline: on time,
+due soon, overdue, long overdue."""
 from webapp.core.timeutil import local_zone
 from webapp.core.workdays import deadline_status, local_date, working_days_between
+from webapp.suggestions.models import SuggestionState
 from webapp.suggestions.services.settings import calendar, setting, today
+
+
+def screening_late(suggestion, on=None):
+    """Still waiting for screening (待受理) after its screening date: 受理超期."""
+    return (suggestion.state == SuggestionState.submitted.value
+            and suggestion.screen_due_date is not None and suggestion.screen_due_date < (on or today()))
 
 
 def deadline(suggestion, on=None):

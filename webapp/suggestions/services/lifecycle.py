@@ -11,6 +11,7 @@ from webapp.core import audit
 from webapp.core.db import get_by_id, utcnow
 from webapp.core.errors import Conflict, ValidationError
 from webapp.core.permissions import guard
+from webapp.core.text import quoted
 from webapp.core.timeutil import local_zone
 from webapp.core.workdays import add_working_days, local_date
 from webapp.extensions import db
@@ -43,7 +44,7 @@ from webapp.suggestions.services.rules import (
     why_not_screen,
 )
 from webapp.suggestions.services.settings import calendar, setting
-from webapp.suggestions.services.timeline import add_event, link
+from webapp.suggestions.services.timeline import STAFF_ACTOR_NAME, add_event, link
 from webapp.suggestions.services.validation import clean_text
 
 S = SuggestionState
@@ -77,9 +78,9 @@ def refuse(actor, suggestion, reason_id=None, note=""):
     suggestion.screening_reason_id = reason.id
     add_event(suggestion, EventKind.not_accepted, actor, note=f"{reason.title}{'：' + note if note else ''}")
     audit.record(actor, SuggestionAction.not_accept, "suggestion", suggestion.id,
-                 summary=f"不予受理建议“{suggestion.title}”", reason=f"{reason.title} {note}".strip())
-    notify(suggestion.author, "suggestion.not_accepted", f"您的建议“{suggestion.title}”未予受理",
-           f"理由：{reason.title}{'。' + note if note else ''}", link(suggestion), actor=actor)
+                 summary=f"不予受理建议{quoted(suggestion.title)}", reason=f"{reason.title} {note}".strip())
+    notify(suggestion.author, "suggestion.not_accepted", f"您的建议{quoted(suggestion.title)}不予受理",
+           f"理由：{reason.title}{'。' + note if note else ''}", link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return suggestion
 
@@ -107,9 +108,9 @@ def accept(actor, suggestion, note="", leader_id=None):
     add_event(suggestion, EventKind.accepted, actor,
               note=f"应于 {suggestion.due_date.isoformat()} 前答复{'。' + note if note else ''}")
     audit.record(actor, SuggestionAction.accept, "suggestion", suggestion.id,
-                 summary=f"受理建议“{suggestion.title}”")
-    notify(suggestion.author, "suggestion.accepted", f"您的建议“{suggestion.title}”已受理",
-           f"将于 {suggestion.due_date.isoformat()} 前答复。", link(suggestion), actor=actor)
+                 summary=f"受理建议{quoted(suggestion.title)}")
+    notify(suggestion.author, "suggestion.accepted", f"您的建议{quoted(suggestion.title)}已受理",
+           f"将于 {suggestion.due_date.isoformat()} 前答复。", link(suggestion), sender=STAFF_ACTOR_NAME)
     if target is not None:
         _assign(actor, suggestion, target, note="")
     db.session.flush()
@@ -133,15 +134,15 @@ def _assign(actor, suggestion, leader, note):
     add_event(suggestion, kind, actor, note=note, subject=leader)
     name = leader.real_name or leader.display_name
     audit.record(actor, SuggestionAction.reassigned if previous else SuggestionAction.assigned, "suggestion",
-                 suggestion.id, summary=f"{'改派' if previous else '交办'}建议“{suggestion.title}”给 {name}",
+                 suggestion.id, summary=f"{'改派' if previous else '交办'}建议{quoted(suggestion.title)}给 {name}",
                  reason=note or None)
     notify(leader, "suggestion.assigned", f"新交办的建议：{suggestion.title}",
-           f"请于 {suggestion.due_date.isoformat()} 前答复。", link(suggestion), actor=actor)
-    notify(suggestion.author, "suggestion.assigned", f"您的建议“{suggestion.title}”已交办",
-           f"已交由 {name}（{leader.position or '领导'}）办理。", link(suggestion), actor=actor)
+           f"请于 {suggestion.due_date.isoformat()} 前答复。", link(suggestion), sender=STAFF_ACTOR_NAME)
+    notify(suggestion.author, "suggestion.assigned", f"您的建议{quoted(suggestion.title)}已交办",
+           f"已交由 {name}（{leader.position or '领导'}）办理。", link(suggestion), sender=STAFF_ACTOR_NAME)
     if previous is not None:
-        notify(previous, "suggestion.reassigned", f"建议“{suggestion.title}”已改派他人办理", note or "",
-               link(suggestion), actor=actor)
+        notify(previous, "suggestion.reassigned", f"建议{quoted(suggestion.title)}已改派他人办理", note or "",
+               link(suggestion), sender=STAFF_ACTOR_NAME)
 
 
 def assign(actor, suggestion, leader_id, note=""):
@@ -171,13 +172,13 @@ def save_answer(leader, suggestion, body, publish=True):
         suggestion.state = S.answered.value
         suggestion.answered_at = now
         add_event(suggestion, EventKind.answered, leader)
-        notify(suggestion.author, "suggestion.answered", f"您的建议“{suggestion.title}”已答复",
+        notify(suggestion.author, "suggestion.answered", f"您的建议{quoted(suggestion.title)}已答复",
                f"{leader.real_name or leader.display_name}答复了您的建议，欢迎评价。", link(suggestion),
                actor=leader)
         if suggestion.is_publicly_visible():
             signers = db.session.query(SuggestionSupport.user_id).filter_by(suggestion_id=suggestion.id)
             for (uid,) in signers:
-                notify(uid, "suggestion.answered", f"您联名支持的建议“{suggestion.title}”已答复", "",
+                notify(uid, "suggestion.answered", f"您联名支持的建议{quoted(suggestion.title)}已答复", "",
                        link(suggestion), actor=leader)
     db.session.flush()
     return answer
@@ -191,7 +192,7 @@ def ask_follow_up(author, suggestion, question):
     add_event(suggestion, EventKind.follow_up, author)
     leader = suggestion.answer.leader or suggestion.assigned_leader
     if leader is not None:
-        notify(leader, "suggestion.follow_up", f"建议“{suggestion.title}”有追问", question[:200],
+        notify(leader, "suggestion.follow_up", f"建议{quoted(suggestion.title)}有追问", question[:200],
                link(suggestion), actor=author)
     db.session.flush()
     return suggestion.follow_up
@@ -205,7 +206,7 @@ def answer_follow_up(leader, suggestion, text):
     follow_up.answered_at = utcnow()
     follow_up.answered_by_id = leader.id
     add_event(suggestion, EventKind.follow_up_answered, leader)
-    notify(suggestion.author, "suggestion.follow_up_answered", f"您对“{suggestion.title}”的追问已答复", "",
+    notify(suggestion.author, "suggestion.follow_up_answered", f"您对{quoted(suggestion.title)}的追问已答复", "",
            link(suggestion), actor=leader)
     db.session.flush()
     return follow_up
@@ -229,7 +230,7 @@ def rate(author, suggestion, value, comment=""):
     suggestion.closed_at = now
     add_event(suggestion, EventKind.rated, author, note=value.title)
     if leader_id:
-        notify(leader_id, "suggestion.rated", f"建议“{suggestion.title}”的答复获评“{value.title}”", comment[:200],
+        notify(leader_id, "suggestion.rated", f"建议{quoted(suggestion.title)}的答复获评{quoted(value.title)}", comment[:200],
                link(suggestion), actor=author)
     db.session.flush()
     return suggestion.rating
@@ -243,6 +244,6 @@ def close(actor, suggestion, note=""):
     note = (note or "").strip()[:NOTE_MAX]
     add_event(suggestion, EventKind.closed, actor, note=note)
     audit.record(actor, SuggestionAction.close, "suggestion", suggestion.id,
-                 summary=f"办结建议“{suggestion.title}”", reason=note or None)
+                 summary=f"办结建议{quoted(suggestion.title)}", reason=note or None)
     db.session.flush()
     return suggestion

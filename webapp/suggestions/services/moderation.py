@@ -3,11 +3,12 @@ from webapp.core import audit
 from webapp.core.db import utcnow
 from webapp.core.errors import ValidationError
 from webapp.core.permissions import guard
+from webapp.core.text import quoted
 from webapp.extensions import db
 from webapp.notifications.services import notify
 from webapp.suggestions.models import NOTE_MAX, EventKind, SuggestionAction
 from webapp.suggestions.services.rules import why_not_hide, why_not_hide_answer, why_not_unhide, why_not_unhide_answer
-from webapp.suggestions.services.timeline import add_event, link
+from webapp.suggestions.services.timeline import STAFF_ACTOR_NAME, add_event, link
 
 
 def _reason(reason):
@@ -25,9 +26,9 @@ def hide(actor, suggestion, reason):
     suggestion.hidden_by_id = actor.id
     add_event(suggestion, EventKind.hidden, actor, note=reason)
     audit.record(actor, SuggestionAction.hide, "suggestion", suggestion.id,
-                 summary=f"隐藏建议“{suggestion.title}”", reason=reason)
-    notify(suggestion.author, "suggestion.hidden", f"您的建议“{suggestion.title}”已被隐藏", f"理由：{reason}",
-           link(suggestion), actor=actor)
+                 summary=f"隐藏建议{quoted(suggestion.title)}", reason=reason)
+    notify(suggestion.author, "suggestion.hidden", f"您的建议{quoted(suggestion.title)}已被隐藏", f"理由：{reason}",
+           link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return suggestion
 
@@ -37,9 +38,9 @@ def unhide(actor, suggestion):
     suggestion.hidden_at = suggestion.hidden_reason = suggestion.hidden_by_id = None
     add_event(suggestion, EventKind.unhidden, actor)
     audit.record(actor, SuggestionAction.unhide, "suggestion", suggestion.id,
-                 summary=f"恢复显示建议“{suggestion.title}”")
-    notify(suggestion.author, "suggestion.unhidden", f"您的建议“{suggestion.title}”已恢复显示", "",
-           link(suggestion), actor=actor)
+                 summary=f"恢复显示建议{quoted(suggestion.title)}")
+    notify(suggestion.author, "suggestion.unhidden", f"您的建议{quoted(suggestion.title)}已恢复显示", "",
+           link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return suggestion
 
@@ -52,10 +53,10 @@ def hide_answer(actor, suggestion, reason):
     answer.hidden_reason = reason
     add_event(suggestion, EventKind.answer_hidden, actor, note=reason)
     audit.record(actor, SuggestionAction.hide_answer, "suggestion", suggestion.id,
-                 summary=f"隐藏建议“{suggestion.title}”的答复", reason=reason)
+                 summary=f"隐藏建议{quoted(suggestion.title)}的答复", reason=reason)
     for user_id in {suggestion.author_id, answer.leader_id} - {None}:
-        notify(user_id, "suggestion.answer_hidden", f"建议“{suggestion.title}”的答复已被隐藏", f"理由：{reason}",
-               link(suggestion), actor=actor)
+        notify(user_id, "suggestion.answer_hidden", f"建议{quoted(suggestion.title)}的答复已被隐藏", f"理由：{reason}",
+               link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return answer
 
@@ -66,10 +67,10 @@ def unhide_answer(actor, suggestion):
     answer.hidden_at = answer.hidden_reason = None
     add_event(suggestion, EventKind.answer_unhidden, actor)
     audit.record(actor, SuggestionAction.unhide_answer, "suggestion", suggestion.id,
-                 summary=f"恢复建议“{suggestion.title}”的答复")
+                 summary=f"恢复建议{quoted(suggestion.title)}的答复")
     # Told of the hiding, so told of the restoring too (as unhide() tells the author).
     for user_id in {suggestion.author_id, answer.leader_id} - {None}:
-        notify(user_id, "suggestion.answer_unhidden", f"建议“{suggestion.title}”的答复已恢复显示", "",
-               link(suggestion), actor=actor)
+        notify(user_id, "suggestion.answer_unhidden", f"建议{quoted(suggestion.title)}的答复已恢复显示", "",
+               link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return answer

@@ -78,6 +78,18 @@ def list_suggestions(viewer, category_id=None, state=None, leader_id=None, answe
     return eager(q)
 
 
+def profile_suggestions(person, viewer, limit=10):
+    """What a profile lists: `person`'s suggestions and co-signed ones that `viewer` may see,
+    newest first (two queries; the rows show only the suggestion's own columns)."""
+    visible = visible_filter(viewer)
+    written = (Suggestion.query.filter(visible, Suggestion.author_id == person.id)
+               .order_by(Suggestion.created_at.desc(), Suggestion.id.desc()).limit(limit).all())
+    cosigned = (Suggestion.query.join(SuggestionSupport, SuggestionSupport.suggestion_id == Suggestion.id)
+                .filter(visible, SuggestionSupport.user_id == person.id)
+                .order_by(SuggestionSupport.created_at.desc(), Suggestion.id.desc()).limit(limit).all())
+    return {"written": written, "cosigned": cosigned}
+
+
 def has_supported(user, suggestion):
     if not is_authenticated(user):
         return False

@@ -1,5 +1,6 @@
 """Deadline reminders for leaders (run daily by cron: `flask suggestions remind`)."""
 from webapp.core.db import utcnow
+from webapp.core.text import quoted
 from webapp.core.workdays import subtract_working_days, working_days_between
 from webapp.extensions import db
 from webapp.notifications.services import notify
@@ -28,7 +29,7 @@ def send_reminders(on=None):
             body = f"已逾期（应于 {s.due_date.isoformat()} 前答复），请尽快答复。"
         else:
             body = f"距答复期限 {s.due_date.isoformat()} 还有 {left} 个工作日。"
-        notify(s.assigned_leader_id, "suggestion.reminder", f"请及时答复建议“{s.title}”", body, link(s))
+        notify(s.assigned_leader_id, "suggestion.reminder", f"请及时答复建议{quoted(s.title)}", body, link(s))
         s.reminded_at = utcnow()
         sent += 1
     db.session.flush()

@@ -63,6 +63,9 @@ def why_not_support(user, suggestion):
     if refusal:
         return refusal
     if not suggestion.is_publicly_visible():
+        if suggestion.is_public and not suggestion.is_hidden and suggestion.state == S.submitted.value:
+            # Seen by its parties and staff only until accepted (先审后发).
+            return Conflict("建议受理公开后才能联名支持", code="not_public")
         return Conflict("只有公开的建议可以联名支持", code="not_public")
     if not suggestion.collects_signatures:
         return Conflict("该建议已答复或已办结，不再征集联名", code="support_closed")
@@ -70,7 +73,7 @@ def why_not_support(user, suggestion):
         return Conflict("不能为自己的建议联名", code="own_suggestion")
     if user.id in (suggestion.addressee_id, suggestion.assigned_leader_id):
         # The leader who must answer does not co-sign what is addressed to them.
-        return Conflict("建议所致或承办的领导不能联名", code="addressed_to_you")
+        return Conflict("收信或承办的领导不能联名", code="addressed_to_you")
     return None
 
 

@@ -92,6 +92,21 @@ def ranking(on=None):
     return rows
 
 
+def latest_answered(limit=5):
+    """The latest answers everyone may read, across leaders (the home page): two queries (the
+    leaders' names come from `ranking()`, which the home page loads anyway)."""
+    from sqlalchemy.orm import contains_eager, selectinload
+
+    from webapp.suggestions.services.reading import visible_filter
+
+    q = (Suggestion.query.join(LeaderAnswer, LeaderAnswer.suggestion_id == Suggestion.id)
+         .filter(visible_filter(None), Suggestion.state.in_(ANSWERED_STATES),
+                 LeaderAnswer.hidden_at.is_(None), LeaderAnswer.published_at.isnot(None))
+         .options(contains_eager(Suggestion.answer), selectinload(Suggestion.category))
+         .order_by(LeaderAnswer.published_at.desc(), Suggestion.id.desc()))
+    return q.limit(limit).all()
+
+
 def latest_answers(leader, limit=5):
     """The leader's latest answers that everyone may read."""
     q = (Suggestion.query.join(LeaderAnswer, LeaderAnswer.suggestion_id == Suggestion.id)

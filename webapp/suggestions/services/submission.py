@@ -8,6 +8,7 @@ from webapp.core import ratelimit
 from webapp.core.db import after_rollback, utcnow
 from webapp.core.errors import RateLimited, ValidationError
 from webapp.core.permissions import require_login
+from webapp.core.text import quoted
 from webapp.core.timeutil import local_zone
 from webapp.core.uploads import UploadError, _upload_dir, check_document, store
 from webapp.core.workdays import add_working_days, local_date
@@ -28,14 +29,14 @@ def _read_attachment(upload):
     data = stream.read(max_bytes + 1)
     name = os.path.basename((filename or "").replace("\\", "/")).strip()[:200] or "附件"
     if len(data) > max_bytes:
-        raise UploadError(f"附件“{name}”过大：不能超过 {max_bytes // (1024 * 1024)} MB",
+        raise UploadError(f"附件{quoted(name)}过大：不能超过 {max_bytes // (1024 * 1024)} MB",
                           fields={"attachments": "文件过大"})
     if not data:
-        raise UploadError(f"附件“{name}”是空文件", fields={"attachments": "文件为空"})
+        raise UploadError(f"附件{quoted(name)}是空文件", fields={"attachments": "文件为空"})
     try:
         ext, mime, payload = check_document(data)
     except UploadError as exc:
-        raise UploadError(f"附件“{name}”：{exc.message}", fields={"attachments": exc.message}) from None
+        raise UploadError(f"附件{quoted(name)}：{exc.message}", fields={"attachments": exc.message}) from None
     stem = os.path.splitext(name)[0] or "附件"
     return f"{stem}.{ext}", mime, payload
 

@@ -3,7 +3,8 @@ from webapp.core.db import utcnow
 from webapp.core.urls import path_for
 from webapp.suggestions.models import EventKind, SuggestionEvent
 
-# Steps taken by staff: the timeline names the association, never the staff member.
+# Steps taken by staff: the timeline, notifications and e-mail name the association, never the
+# staff member (notify(..., sender=STAFF_ACTOR_NAME)); only the audit log keeps who it was.
 STAFF_EVENT_KINDS = frozenset(k.value for k in (
     EventKind.accepted, EventKind.not_accepted, EventKind.assigned, EventKind.reassigned, EventKind.closed,
     EventKind.hidden, EventKind.unhidden, EventKind.answer_hidden, EventKind.answer_unhidden))
