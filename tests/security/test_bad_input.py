@@ -86,14 +86,26 @@ def test_odd_integers_in_the_query_string_of_every_api_route(app, world, client,
             assert_clean_refusal_or_success(client.get(path, query_string=query, headers=headers), api=True)
 
 
-@pytest.mark.parametrize("path", ["/api/v1/suggestions", "/api/v1/notifications", "/api/v1/admin/users",
-                                  "/api/v1/admin/audit", "/api/v1/admin/verifications", "/api/v1/leaders",
-                                  "/api/v1/auth/tokens", "/api/v1/leaders/inbox"])
-def test_a_huge_page_number_is_an_empty_page_past_the_end(client, world, path):
+API_LISTS = ["/api/v1/suggestions", "/api/v1/notifications", "/api/v1/admin/users", "/api/v1/admin/audit",
+             "/api/v1/admin/verifications", "/api/v1/leaders", "/api/v1/auth/tokens", "/api/v1/leaders/inbox",
+             "/api/v1/suggestions/categories", "/api/v1/suggestions/screening-reasons"]
+PAGE_LISTS = ["/suggestions/", "/suggestions/mine", "/notifications/", "/admin/users", "/admin/audit",
+              "/admin/verifications", "/admin/suggestions/", "/leaders/", "/leaders/inbox"]
+
+
+@pytest.mark.parametrize("path", API_LISTS)
+def test_a_huge_page_number_is_a_422_in_the_envelope(client, world, path):
     resp = client.get(path, query_string={"page": HUGE}, headers={"Authorization": f"Bearer {world['token']}"})
-    assert resp.status_code == 200, resp.get_json()
-    body = resp.get_json()
-    assert body["items"] == [] and 1 <= body["page"] <= 2**31 - 1
+    assert resp.status_code == 422, resp.get_json()
+    assert resp.get_json()["error"]["fields"] == {"page": "页码超出范围"}
+    resp = client.get(path, query_string={"page": str(2**31 - 1)}, headers={"Authorization": f"Bearer {world['token']}"})
+    assert resp.status_code == 200 and resp.get_json()["items"] == []
+
+
+@pytest.mark.parametrize("path", PAGE_LISTS)
+def test_a_huge_page_number_on_a_page_is_past_the_end(world, signed_in, path):
+    resp = signed_in(world["boss"]).get(path, query_string={"page": HUGE})
+    assert resp.status_code == 200
 
 
 def test_a_huge_object_id_in_the_audit_api_is_refused_in_the_envelope(client, world):
