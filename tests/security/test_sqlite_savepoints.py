@@ -44,8 +44,9 @@ def real_app(app, tmp_path):
 
 
 @pytest.fixture
-def cosigning(real_app, make_member, make_suggestion):
+def cosigning(real_app, make_member, make_suggestion, db):
     """(member, suggestion accepted and collecting signatures) on `real_app`."""
+    db.session.commit()  # the default categories the fixtures made, for the other app context to see
     with real_app.app_context():
         member = make_member("cosigner")
         s = make_suggestion(state="accepted")
