@@ -33,6 +33,11 @@ def production_env(tmp_path, **extra):
     return env
 
 
+def valid_keys():
+    """The keys production requires (IDNUMBER_KEY: sec-auth's, of its own), long and random."""
+    return {"SECRET_KEY": secrets.token_urlsafe(48), "IDNUMBER_KEY": secrets.token_urlsafe(48)}
+
+
 @pytest.fixture
 def production_app(tmp_path, monkeypatch):
     """create_app() reading a production environment only."""
@@ -46,7 +51,7 @@ def production_app(tmp_path, monkeypatch):
     for key in list(os.environ):
         if key in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
             monkeypatch.delenv(key)
-    for key, value in production_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(48)).items():
+    for key, value in production_env(tmp_path, **valid_keys()).items():
         monkeypatch.setenv(key, value)
     app = create_app()
     assert app.config["APP_ENV"] == "production" and not app.debug and not app.testing
@@ -119,7 +124,7 @@ def test_a_default_or_short_secret_key_too(key, tmp_path):
 
 
 def test_a_malformed_integer_setting_is_a_config_error_too(tmp_path):
-    env = production_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(48), SMTP_PORT="twenty-five")
+    env = production_env(tmp_path, SMTP_PORT="twenty-five", **valid_keys())
     assert_one_clear_line(run(ENTRY_POINTS["import wsgi"], env), "SMTP_PORT")
 
 
