@@ -6,9 +6,13 @@ embedded:   python wsgi.py   (in-process Socket.IO, threading mode, for developm
 import os
 
 from webapp import create_app
+from webapp.config import ConfigError, exit_on_config_error
 from webapp.extensions import socketio
 
-app = create_app()
+try:
+    app = create_app()
+except ConfigError as exc:  # one line and status 1 for the operator, not a traceback
+    exit_on_config_error(exc)
 
 if __name__ == "__main__":
     host = os.environ.get("HOST", "127.0.0.1")

@@ -21,7 +21,6 @@ import time_machine
 from flask import g, request_started
 from flask_sqlalchemy.session import Session as FlaskSession
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import event
 
 DEMO_PASSWORD = "demo-password-2026"
 TEST_PASSWORD = "Correct-Horse-42"
@@ -73,8 +72,8 @@ def app(tmp_root):
         from flask_migrate import upgrade
 
         upgrade()
-        if db.engine.dialect.name == "sqlite":
-            _enable_sqlite_savepoints(db.engine)
+        # SQLite savepoints nest in the test's outer transaction through the app's own
+        # pysqlite recipe (webapp.core.db), as they do in the action's transaction.
     yield app
     with app.app_context():
         db.session.remove()
@@ -95,23 +94,6 @@ def _reset_postgres(db):
     with db.engine.begin() as conn:
         conn.exec_driver_sql("DROP SCHEMA IF EXISTS public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
-
-
-def _enable_sqlite_savepoints(engine):
-    """SQLAlchemy's documented workaround for pysqlite (Python < 3.12), which emits no BEGIN
-    before SELECT or SAVEPOINT: let SQLAlchemy emit BEGIN itself, so a rolled-back test
-    transaction takes its savepoints with it. Only the test app's engine gets it, after the
-    migrations (whose `PRAGMA foreign_keys=OFF` must run outside a transaction)."""
-
-    @event.listens_for(engine, "connect")
-    def _no_pysqlite_begin(dbapi_connection, connection_record):
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
-
-    engine.dispose()  # reconnect with the listeners (and webapp.core.db's pragmas)
 
 
 def _clean_tables(db):

@@ -23,7 +23,12 @@ def _bool(name, default):
 
 def _int(name, default):
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, not {value!r}") from None
 
 
 def load_config():
@@ -111,7 +116,32 @@ def load_config():
 
 
 class ConfigError(RuntimeError):
-    """Raised when the configuration is unsafe to run with."""
+    """A setting the app cannot or must not start with (missing, unsafe, malformed).
+
+    Every start-up check raises this one class; the entry points (wsgi.py, hence the
+    `flask` CLI and gunicorn) print it as one line on stderr and exit with status 1
+    (`exit_on_config_error`) instead of a traceback.
+    """
+
+
+def config_error_line(exc):
+    """The one line an operator reads for `exc`."""
+    return "配置错误 (configuration error): " + " ".join(str(exc).split())
+
+
+def exit_on_config_error(exc):
+    """End the process on a ConfigError: its one line on stderr, exit status 1.
+
+    In a gunicorn worker (the app is loaded there unless `--preload`) the status is
+    gunicorn's APP_LOAD_ERROR (4), on which the arbiter stops with that status instead of
+    booting the worker again and again."""
+    import sys
+    import traceback
+
+    print(config_error_line(exc), file=sys.stderr, flush=True)
+    in_gunicorn_worker = "gunicorn" in os.environ.get("SERVER_SOFTWARE", "") and any(
+        frame.name == "init_process" for frame in traceback.extract_stack())
+    raise SystemExit(4 if in_gunicorn_worker else 1)
 
 
 def check_production(config):

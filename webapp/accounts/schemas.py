@@ -116,10 +116,12 @@ NOT_EMPTY = validate.Length(min=1, error=REQUIRED)
 class RegistrationSchema(RequestSchema):
     error_message = "注册信息有误"
 
-    username = Text(required=True, metadata={"pattern": services.USERNAME_RE.pattern})
-    email = Text(required=True)
+    # What the service accepts, said in the document (the service checks, and words, it all).
+    username = Text(required=True, metadata={"pattern": services.USERNAME_RE.pattern, "minLength": 3, "maxLength": 32})
+    email = Text(required=True, metadata={"format": "email", "minLength": 3, "maxLength": 254})
     password = Text(required=True, metadata={"minLength": services.MIN_PASSWORD_LENGTH})
-    display_name = Text(required=True)
+    display_name = Text(required=True, metadata={"minLength": 1, "maxLength": 64, "pattern": r"\S",
+                                                 "description": "Not only spaces"})
     # Optional in the document (the first one did not have it), refused unless true.
     accept_terms = Bool(load_default=False, metadata={
         "description": "Must be true in the request that carries `code` (the one that creates the account): "

@@ -3,7 +3,6 @@ real-name verification. Each view parses a form, calls accounts.services and
 shows a ServiceError on the form it came from.
 """
 import os
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_remembered, login_required, login_user, logout_user
@@ -24,6 +23,7 @@ from webapp.accounts.forms import (
 from webapp.core import uploads
 from webapp.core.errors import RateLimited, ServiceError, ValidationError
 from webapp.core.forms import already_submitted, redirect_after_submission, show_service_error, uploaded
+from webapp.core.urls import safe_next
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -39,19 +39,6 @@ def me():
 def form_status(form):
     """422 for a submitted form that failed validation, else 200."""
     return 422 if form.is_submitted() else 200
-
-
-def safe_next(target):
-    """`target` if it is a path on this site, else None (no open redirects)."""
-    target = (target or "").strip()
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target.rstrip("?") or "/"
 
 
 # ---------------------------------------------------------------- log in and out

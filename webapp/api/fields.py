@@ -166,17 +166,37 @@ class Upload(_RequestField, fields.Field):
 
 
 class PageParam(fields.Integer):
-    """`?page=` / `?per_page=`: never an error; `PageArgs` falls back and caps as pages do."""
+    """`?page=` / `?per_page=`: a whole number from 1, as the document says (null, "x", 0 or
+    -1 are a 422 naming the parameter); `page` at most `MAX_ID` (a page no offset can reach
+    is no page of ours), `per_page` capped at API_MAX_PER_PAGE. The pages stay lenient
+    (core.pagination.parse_page_args); the API refuses what its document refuses."""
+
+    default_error_messages: ClassVar[dict] = {"invalid": "必须是正整数", "too_large": "页码超出范围"}
 
     def __init__(self, capped=False, **kwargs):
         super().__init__(**kwargs)
         self.capped = capped
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return value
+        text = value.strip() if isinstance(value, str) else value
+        if isinstance(text, bool) or not (isinstance(text, int) or isinstance(text, str) and text.isascii()
+                                          and text.isdigit()):
+            raise self.make_error("invalid")
+        # Past 10 digits it is past MAX_ID (and int() refuses thousands of digits).
+        number = MAX_ID + 1 if isinstance(text, str) and len(text) > len(str(MAX_ID)) else int(text)
+        if number < 1:
+            raise self.make_error("invalid")
+        if self.capped:
+            return min(number, current_app.config["API_MAX_PER_PAGE"])
+        if number > MAX_ID:
+            raise self.make_error("too_large")
+        return number
 
     def openapi_properties(self):
-        return {"maximum": current_app.config["API_MAX_PER_PAGE"]} if self.capped else {}
+        if not self.capped:
+            return {}
+        limit = current_app.config["API_MAX_PER_PAGE"]
+        return {"description": f"At most {limit}: a larger value is capped (the response says which was used)"}
 
 
 # ---------------------------------------------------------------- response fields

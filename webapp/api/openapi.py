@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
-from apispec.ext.marshmallow.common import resolve_schema_cls, resolve_schema_instance
+from apispec.ext.marshmallow.common import resolve_schema_cls
 
 from webapp.api.fields import Computed
-from webapp.api.schemas import ErrorSchema, PageArgs, RequestSchema, ResponseSchema
+from webapp.api.schemas import ErrorSchema, RequestSchema, ResponseSchema
 from webapp.core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from webapp.core.idempotency import HEADER_SCHEMA as IDEMPOTENCY_SCHEMA
 
@@ -149,7 +149,8 @@ class Operation:
         if self.request is not None:
             content = {"application/json": {"schema": converter.resolve_nested_schema(self.request)}}
             if self.multipart is not None:
-                content["multipart/form-data"] = {"schema": converter.resolve_nested_schema(self.multipart)}
+                form = converter.resolve_nested_schema(self.multipart)
+                content["multipart/form-data"] = {"schema": _without_nulls(form)}
             op["requestBody"] = {"required": True, "content": content}
         for status, schema in self.responses.items():
             body = {"description": _STATUS.get(status, "Response")}
@@ -168,7 +169,7 @@ class Operation:
             errors.add(401)
         if any(p["in"] == "path" for p in params):
             errors.add(404)
-        if self.query is not None and set(resolve_schema_instance(self.query).fields) - set(PageArgs().fields):
+        if self.query is not None:  # a filter, or a page number, the schema refuses
             errors.add(422)
         for status in sorted(errors):
             op["responses"].setdefault(str(status), {
@@ -176,6 +177,14 @@ class Operation:
                 "content": {"application/json": {"schema": {"$ref": ERROR}}},
             })
         return op
+
+
+def _without_nulls(schema):
+    """A multipart form carries strings and files, never a null: its optional fields are
+    left out instead (a JSON body may say null for them)."""
+    properties = {name: {k: v for k, v in prop.items() if k != "nullable"}
+                  for name, prop in schema.get("properties", {}).items()}
+    return {**schema, "properties": properties}
 
 
 class Registry:

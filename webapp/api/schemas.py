@@ -8,13 +8,12 @@ on the schema.
 """
 from functools import cache
 
-from flask import current_app
-from marshmallow import EXCLUDE, Schema, fields, post_load
+from marshmallow import EXCLUDE, Schema, fields
 from marshmallow.experimental.context import Context
 
 from webapp.api.fields import PageParam
 from webapp.core.db import MAX_ID
-from webapp.core.pagination import Page, parse_page_args
+from webapp.core.pagination import Page
 
 
 class RequestSchema(Schema):
@@ -36,16 +35,11 @@ class QuerySchema(RequestSchema):
 
 
 class PageArgs(QuerySchema):
-    """`?page=&per_page=` of every list: out-of-range or garbage values fall back or are capped."""
+    """`?page=&per_page=` of every list: whole numbers from 1 (422 otherwise); `page` up to
+    the largest id, `per_page` capped at API_MAX_PER_PAGE."""
 
-    page = PageParam(metadata={"minimum": 1, "maximum": MAX_ID, "default": 1})
-    per_page = PageParam(capped=True, metadata={"minimum": 1, "default": 20})
-
-    @post_load
-    def _bounded(self, data, **kwargs):
-        page, per_page = parse_page_args(data, max_per_page=current_app.config["API_MAX_PER_PAGE"])
-        # A page number beyond any offset the database binds is just past the end.
-        return {**data, "page": min(page, MAX_ID), "per_page": per_page}
+    page = PageParam(load_default=1, metadata={"minimum": 1, "maximum": MAX_ID, "default": 1})
+    per_page = PageParam(capped=True, load_default=20, metadata={"minimum": 1, "default": 20})
 
 
 class ResponseSchema(Schema):

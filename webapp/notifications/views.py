@@ -3,17 +3,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from webapp.core.pagination import paginate, parse_page_args
+from webapp.core.urls import safe_next
 from webapp.notifications import services
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_folder="templates")
-
-
-def local_path(value):
-    """`value` if it is a path on this site, else None (no open redirects)."""
-    value = (value or "").strip()
-    if value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return None
 
 
 @bp.route("/")
@@ -30,7 +23,7 @@ def index():
 def mark_read(notification_id):
     """Mark read, then go where the form says (`next`), else to the notification's link."""
     note = services.mark_read(current_user, notification_id)
-    target = local_path(request.form.get("next")) or local_path(note.link) or url_for("notifications.index")
+    target = safe_next(request.form.get("next")) or safe_next(note.link) or url_for("notifications.index")
     return redirect(target)
 
 
@@ -39,4 +32,4 @@ def mark_read(notification_id):
 def mark_all_read():
     count = services.mark_all_read(current_user)
     flash(f"已将 {count} 条通知标为已读" if count else "没有未读通知", "success" if count else "info")
-    return redirect(local_path(request.form.get("next")) or url_for("notifications.index"))
+    return redirect(safe_next(request.form.get("next")) or url_for("notifications.index"))

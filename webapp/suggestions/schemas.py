@@ -142,7 +142,8 @@ class SuggestionEventSchema(ResponseSchema):
     kind = fields.String(metadata=_enum(k.value for k in EventKind))
     kind_title = Computed("title_of_kind", fields.String())
     created_at = UtcDateTime()
-    note = fields.String()
+    note = Computed("note_for_viewer", fields.String(allow_none=True, metadata={
+        "description": "Null where the note is a moderation reason the caller may not read"}))
     actor = Computed("shown_actor", fields.Nested(UserSchema, allow_none=True), metadata={
         "description": "The author or leader who acted; null for staff steps and automatic ones"})
     actor_name = Computed("shown_actor_name", fields.String(allow_none=True), metadata={
@@ -151,6 +152,9 @@ class SuggestionEventSchema(ResponseSchema):
 
     def title_of_kind(self, event):
         return event.kind_enum.title
+
+    def note_for_viewer(self, event):
+        return services.event_note_for(viewer(), event)
 
     def shown_actor(self, event):
         return None if event.kind in STAFF_EVENT_KINDS else event.actor
@@ -194,8 +198,9 @@ class SuggestionScreeningSchema(ResponseSchema):
     accepted = Computed("was_accepted", fields.Boolean())
     reason = Computed("refusal_reason", fields.String(
         allow_none=True, metadata={"description": "The standard reason for not accepting"}))
-    note = Computed("screening_note", fields.String())
-    note_html = Computed("screening_note", PlainHtml())
+    note = Computed("screening_note", fields.String(allow_none=True, metadata={
+        "description": "Shown to the author, the leaders concerned and staff; null for everyone else"}))
+    note_html = Computed("screening_note", PlainHtml(allow_none=True))
 
     def was_accepted(self, suggestion):
         return suggestion.state != SuggestionState.not_accepted.value
@@ -206,7 +211,7 @@ class SuggestionScreeningSchema(ResponseSchema):
         return suggestion.screening_reason.title
 
     def screening_note(self, suggestion):
-        return suggestion.screening_note or ""
+        return services.screening_note_for(viewer(), suggestion)
 
 
 # ---------------------------------------------------------------- the suggestion

@@ -251,6 +251,8 @@ def render_detail(suggestion, submitted=None, status=200):
         deadline=services.deadline(suggestion), answer=services.answer_visible_to(suggestion, me),
         supported=services.has_supported(me, suggestion), threshold=threshold,
         staff_events=services.STAFF_EVENT_KINDS, staff_actor_name=services.STAFF_ACTOR_NAME, open_states=OPEN_STATES,
+        note_of=lambda event: services.event_note_for(me, event),
+        screening_note=services.screening_note_for(me, suggestion),
     ), status
 
 

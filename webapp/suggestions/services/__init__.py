@@ -89,6 +89,7 @@ from webapp.suggestions.services.rules import (  # noqa: F401
     can_hide_answer,
     can_rate,
     can_screen,
+    can_see_moderation_notes,
     can_support,
     can_unhide,
     can_unhide_answer,
@@ -110,5 +111,11 @@ from webapp.suggestions.services.settings import (  # noqa: F401
 )
 from webapp.suggestions.services.stats import latest_answered, latest_answers, leader_stats, ranking  # noqa: F401
 from webapp.suggestions.services.submission import submit  # noqa: F401
-from webapp.suggestions.services.timeline import STAFF_ACTOR_NAME, STAFF_EVENT_KINDS  # noqa: F401
+from webapp.suggestions.services.timeline import (  # noqa: F401
+    MODERATION_EVENT_KINDS,
+    STAFF_ACTOR_NAME,
+    STAFF_EVENT_KINDS,
+    event_note_for,
+    screening_note_for,
+)
 from webapp.suggestions.services.validation import suggestion_problems  # noqa: F401

@@ -243,6 +243,13 @@ def permissions(user, suggestion, actions=API_ACTIONS):
     return {f"can_{name}": _RULES[name](user, suggestion) for name in actions}
 
 
+def can_see_moderation_notes(user, suggestion):
+    """Moderation reasons and what staff wrote when screening (the notes of
+    `MODERATION_EVENT_KINDS`, the screening note): for the author, the leader addressed or
+    assigned, and staff; everyone else sees the step without its note."""
+    return is_staff(user) or suggestion.is_party(user)
+
+
 def can_see_answer(user, suggestion):
     """A published answer everyone may read; a hidden one only the parties and staff."""
     answer = suggestion.published_answer

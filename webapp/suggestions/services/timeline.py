@@ -2,6 +2,7 @@
 from webapp.core.db import utcnow
 from webapp.core.urls import path_for
 from webapp.suggestions.models import EventKind, SuggestionEvent
+from webapp.suggestions.services.rules import can_see_moderation_notes
 
 # Steps taken by staff: the timeline, notifications and e-mail name the association, never the
 # staff member (notify(..., sender=STAFF_ACTOR_NAME)); only the audit log keeps who it was.
@@ -9,6 +10,11 @@ STAFF_EVENT_KINDS = frozenset(k.value for k in (
     EventKind.accepted, EventKind.not_accepted, EventKind.assigned, EventKind.reassigned, EventKind.closed,
     EventKind.hidden, EventKind.unhidden, EventKind.answer_hidden, EventKind.answer_unhidden))
 STAFF_ACTOR_NAME = "科协工作人员"
+# Steps whose note is a moderation reason or a staff note from screening: shown only to
+# those `can_see_moderation_notes` lets read it.
+MODERATION_EVENT_KINDS = frozenset(k.value for k in (
+    EventKind.accepted, EventKind.not_accepted, EventKind.hidden, EventKind.unhidden, EventKind.answer_hidden,
+    EventKind.answer_unhidden))
 
 
 # --- timeline -----------------------------------------------------------------------------
@@ -27,3 +33,17 @@ def link(suggestion):
 
 def is_staff_step(event):
     return event.kind in STAFF_EVENT_KINDS
+
+
+def event_note_for(viewer, event):
+    """The step's note as `viewer` may read it: None for a moderation note they may not see."""
+    if event.kind in MODERATION_EVENT_KINDS and not can_see_moderation_notes(viewer, event.suggestion):
+        return None
+    return event.note
+
+
+def screening_note_for(viewer, suggestion):
+    """What staff wrote when screening, for those who may read moderation notes; else None."""
+    if not can_see_moderation_notes(viewer, suggestion):
+        return None
+    return suggestion.screening_note or ""
