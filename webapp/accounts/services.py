@@ -52,7 +52,7 @@ from webapp.core.errors import (
     ValidationError,
 )
 from webapp.core.mail import send_mail
-from webapp.core.permissions import guard, require_staff
+from webapp.core.permissions import guard, require_login, require_staff
 from webapp.extensions import db
 from webapp.notifications.services import notify
 
@@ -395,6 +395,16 @@ def update_profile(user, display_name, institution="", discipline_tags=(), bio="
     user.institution = institution
     user.discipline_tags = tags
     user.bio = bio
+    db.session.flush()
+    return user
+
+
+def update_settings(user, email_notifications):
+    """The account's settings: whether e-mail about one's suggestions is sent."""
+    require_login(user)
+    if not isinstance(email_notifications, bool):
+        raise ValidationError("请选择是否接收邮件通知", fields={"email_notifications": "必须是是或否"})
+    user.email_notifications = email_notifications
     db.session.flush()
     return user
 

@@ -35,7 +35,8 @@ class FilterForm(FlaskForm):
     # The API's filter names (schemas.SuggestionListArgs reads both).
     category_id = SelectField("分类", validate_choice=False)
     state = SelectField("状态", validate_choice=False,
-                        choices=choices([("", "全部状态")] + SuggestionState.choices()))
+                        choices=choices([("", "全部状态")] + [c for c in SuggestionState.choices()
+                                                          if c[0] != SuggestionState.withdrawn.value]))
     leader_id = SelectField("领导", validate_choice=False)
     answered = SelectField("答复", validate_choice=False,
                            choices=choices([("", "不限"), ("true", "已答复"), ("false", "未答复")]))
@@ -103,6 +104,19 @@ class AssignForm(FlaskForm):
 
 class CloseForm(FlaskForm):
     note = TextAreaField("办结说明（可选）", render_kw={"rows": 2, "maxlength": NOTE_MAX})
+
+
+class WithdrawForm(FlaskForm):
+    """撤回: the author's own suggestion, before screening."""
+
+    reason = StringField("撤回说明（可选，显示在办理过程中）", render_kw={"maxlength": NOTE_MAX})
+
+
+class CategoryForm(FlaskForm):
+    """Staff file the suggestion under another category."""
+
+    category_id = SelectField("调整为", validate_choice=False)
+    note = StringField("说明（可选）", render_kw={"maxlength": NOTE_MAX})
 
 
 class HideForm(FlaskForm):

@@ -25,6 +25,7 @@ class SuggestionState(TitledEnum):
     assigned = ("assigned", "办理中")
     answered = ("answered", "已答复")
     closed = ("closed", "已办结")
+    withdrawn = ("withdrawn", "已撤回")
 
 
 class Visibility(TitledEnum):
@@ -54,6 +55,9 @@ class EventKind(TitledEnum):
     unhidden = ("unhidden", "恢复显示")
     answer_hidden = ("answer_hidden", "隐藏答复")
     answer_unhidden = ("answer_unhidden", "恢复答复")
+    edited = ("edited", "修改建议")
+    withdrawn = ("withdrawn", "撤回建议")
+    recategorised = ("recategorised", "调整分类")
 
 
 class SuggestionAction(TitledEnum):
@@ -70,7 +74,7 @@ class SuggestionAction(TitledEnum):
     unhide_answer = ("suggestion.unhide_answer", "恢复答复")
     save_category = ("suggestion.category.save", "保存建议分类")
     save_reason = ("suggestion.reason.save", "保存不予受理理由")
-    seed = ("demo.seed_suggestion", "载入演示建议")
+    recategorise = ("suggestion.recategorise", "调整建议分类")
 
 
 # States in which a suggestion waits for its leader's answer.
@@ -186,8 +190,10 @@ class Suggestion(db.Model):
         everyone sees; the rest only the author, the addressee, the assigned leader and staff.
         Written with `&`, `|` and `==` only, which mean the same on values and on columns.
         """
+        # A withdrawn suggestion (撤回) is public to nobody; its author still sees it.
         public = ((self.visibility == Visibility.public.value) & (self.hidden_at == None)  # noqa: E711
-                  & (self.state != SuggestionState.not_accepted.value))
+                  & (self.state != SuggestionState.not_accepted.value)
+                  & (self.state != SuggestionState.withdrawn.value))
         if not is_authenticated(viewer):
             return public
         if viewer.is_staff:

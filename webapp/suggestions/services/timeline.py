@@ -6,7 +6,8 @@ from webapp.suggestions.models import EventKind, SuggestionEvent
 # Steps taken by staff: the timeline names the association, never the staff member.
 STAFF_EVENT_KINDS = frozenset(k.value for k in (
     EventKind.accepted, EventKind.not_accepted, EventKind.assigned, EventKind.reassigned, EventKind.closed,
-    EventKind.hidden, EventKind.unhidden, EventKind.answer_hidden, EventKind.answer_unhidden))
+    EventKind.hidden, EventKind.unhidden, EventKind.answer_hidden, EventKind.answer_unhidden,
+    EventKind.recategorised))
 STAFF_ACTOR_NAME = "科协工作人员"
 
 
