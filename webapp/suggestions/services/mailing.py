@@ -4,10 +4,26 @@ Sent to the author when an answer is published and to the leader a suggestion is
 to — unless they turned e-mail off (`User.email_notifications`, on the account settings
 page and `PATCH /api/v1/me`). In-site notifications are sent either way.
 """
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import current_app
 
 from webapp.core.mail import send_mail
 from webapp.core.urls import path_for
+
+_suppressed = ContextVar("suggestion_mail_suppressed", default=False)
+
+
+@contextmanager
+def suppressed():
+    """No suggestion e-mail inside the block: the demo replays months of history, which is
+    nobody's news (in-site notifications are still written, at the time of each event)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
 
 
 def _page(suggestion):
@@ -20,7 +36,7 @@ def _settings_page():
 
 
 def _mail(user, subject, lines):
-    if user is None or not user.email or not user.email_notifications or user.is_suspended:
+    if _suppressed.get() or user is None or not user.email or not user.email_notifications or user.is_suspended:
         return None
     footer = ["", "——", "科技工作者之家", f"不想再收到这类邮件？请在账号设置中关闭：{_settings_page()}"]
     return send_mail(user.email, f"科技工作者之家：{subject}", "\n".join(list(lines) + footer))
