@@ -81,7 +81,7 @@ def test_edit_through_the_api(client, people, h, sg, db):
 
 def test_withdrawn_suggestion_leaves_the_lists_but_its_author_sees_it(client, signed_in, people, sg, db, h):
     s = sg("submitted", title="一条作者将要撤回的建议")
-    kept = sg("submitted", title="一条仍然有效的建议")
+    kept = sg("accepted", title="一条仍然有效的建议")
     author = signed_in(people["author"])
     resp = member_post(author, f"/suggestions/{s.id}/withdraw", {"withdraw-reason": "与已有建议重复"})
     assert resp.status_code == 302
@@ -220,7 +220,7 @@ def test_cosign_withdrawn_through_the_api_and_threshold_not_repeated(client, peo
     from webapp.suggestions.models import SuggestionEvent
 
     monkeypatch.setitem(app.config, "SUGGESTION_SUPPORT_THRESHOLD", 2)
-    s = sg("submitted")
+    s = sg("accepted")
     url = f"{API}/suggestions/{s.id}/support"
     fan = auth_headers(make_user("fan_two"))
     assert client.post(url, headers=h["member"]).status_code == 201
