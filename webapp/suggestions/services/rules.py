@@ -82,7 +82,7 @@ def why_not_withdraw_support(user, suggestion):
     if refusal:
         return refusal
     if not suggestion.collects_signatures:
-        return Conflict("该建议已答复或已办结，联名不能再撤回", code="support_closed")
+        return Conflict("该建议已不再征集联名，联名不能撤回", code="support_closed")
     if not has_supported(user, suggestion):
         return Conflict("您没有联名支持这条建议", code="not_supported")
     return None
