@@ -143,6 +143,7 @@ def _commits_for_real(request):
 
 @pytest.fixture(autouse=True)
 def _clean_state(request, app):
+    from webapp.core.mail import wait_for_background_mail
     from webapp.extensions import db
 
     with app.app_context():
@@ -154,6 +155,8 @@ def _clean_state(request, app):
             with _rolled_back(db):
                 yield
         app.extensions["ratelimit"].clear()
+        # A mail still on its way in the background would land in the next test's outbox.
+        wait_for_background_mail()
         for key in ("UPLOAD_DIR", "MAIL_OUTBOX_DIR"):
             path = Path(app.config[key])
             shutil.rmtree(path, ignore_errors=True)

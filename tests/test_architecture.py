@@ -208,7 +208,16 @@ def test_permissions_are_exactly_the_rules_the_services_enforce(app, db, make_us
         "follow_up": lambda u, s: services.ask_follow_up(u, s, "请问何时能落实？"),
         "rate": lambda u, s: services.rate(u, s, "satisfied"),
         "close": lambda u, s: services.close(u, s),
+        "edit": lambda u, s: services.edit(u, s, title="修改后的建议标题足够长"),
+        "withdraw": lambda u, s: services.withdraw(u, s),
+        "withdraw_support": lambda u, s: services.withdraw_support(u, s),
+        "recategorise": lambda u, s: services.recategorise(
+            u, s, next(c.id for c in services.categories() if c.id != s.category_id)),
     }
+    signer = users[-1]
+    for s in s_states.values():
+        if services.can_support(signer, s):
+            services.support(signer, s)  # so withdrawing a co-signature is sometimes allowed
     compared = 0
     for (state, s), user in itertools.product(s_states.items(), users):
         flags = services.permissions(user, s)

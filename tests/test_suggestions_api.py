@@ -98,7 +98,8 @@ def test_lifecycle_through_the_api_only(client, people, check, app, monkeypatch)
     assert [e["kind"] for e in s["timeline"]] == ["submitted"]
     assert s["permissions"] == {"can_support": False, "can_screen": False, "can_assign": False, "can_answer": False,
                                 "can_follow_up": False, "can_answer_follow_up": False, "can_rate": False,
-                                "can_close": False}
+                                "can_close": False, "can_withdraw_support": False, "can_edit": True,
+                                "can_withdraw": True, "can_recategorise": False}
     assert (s["support_count"], s["supported"], s["support_threshold"]) == (0, False, 100)
 
     staff_view = check(client.get(f"{API}/suggestions/{sid}", headers=h["staff"]), "get",

@@ -61,3 +61,17 @@ def test_huge_ids_in_list_filters_are_ignored_or_refused(client, make_suggestion
     resp = client.get(f"/api/v1/suggestions?category_id={huge}")
     assert resp.status_code == 422
     assert "category_id" in resp.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("method, path", [
+    ("DELETE", "/api/v1/suggestions/{id}/support"),
+    ("POST", "/api/v1/suggestions/{id}/support"),
+    ("PATCH", "/api/v1/suggestions/{id}"),
+    ("GET", "/api/v1/suggestions/{id}"),
+])
+@pytest.mark.parametrize("huge", [2**31, 9615187457, HUGE])
+def test_huge_id_on_a_path_with_several_methods_is_404_not_405(client, make_user, auth_headers, method, path, huge):
+    # werkzeug answers 405 when a converter refuses a value after another method's rule matched the path.
+    resp = client.open(path.format(id=huge), method=method, headers=auth_headers(make_user()))
+    assert resp.status_code == 404
+    assert resp.get_json()["error"]["code"] == "not_found"

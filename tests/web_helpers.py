@@ -20,6 +20,19 @@ def mailed_link(message, path):
     return match.group(1) if match else None
 
 
+def wait_for_link(outbox, path, timeout=10.0):
+    """The first link to `path` in the outbox, once a mail (sent in the background) brings one;
+    mails of other kinds, or sent late by an earlier test's thread, are passed over."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        links = [link for link in (mailed_link(m, path) for m in outbox()) if link]
+        if links or time.monotonic() >= deadline:
+            return links[0] if links else None
+        time.sleep(0.02)
+
+
 def wait_for_mail(outbox, count=1, timeout=5.0):
     """The outbox once it holds `count` messages (mails sent in the background), or as it is after `timeout`."""
     import time

@@ -24,8 +24,28 @@ def capabilities():
     return (main, accounts, notifications, admin, suggestions)
 
 
+def _digits_at_most(n):
+    """A regex of the decimal numbers from 0 to `n` (leading zeros only within n's length - 1 digits)."""
+    digits = str(n)
+    parts = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for i, d in enumerate(digits):
+        low = 1 if i == 0 else 0
+        if int(d) > low:
+            rest = len(digits) - i - 1
+            parts.append(f"{digits[:i]}[{low}-{int(d) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    parts.append(digits)
+    return "(?:" + "|".join(parts) + ")"
+
+
 class BoundedIntConverter(IntegerConverter):
-    """`<int:…>` limited to what our integer primary keys hold (32-bit in PostgreSQL)."""
+    """`<int:…>` limited to what our integer primary keys hold (32-bit in PostgreSQL).
+
+    The bound is in the regex, not only in `to_python`: a number the converter refuses after
+    matching makes werkzeug answer 405 when the same path has a rule for another method
+    (GET and PATCH on /suggestions/<id>); one the regex does not match is a plain 404.
+    """
+
+    regex = _digits_at_most(MAX_ID)
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

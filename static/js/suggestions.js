@@ -13,3 +13,12 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// After a successful submission the page names the draft the write form kept in this
+// browser (localStorage): drop it.
+(function () {
+  var marker = document.querySelector("[data-clear-draft]");
+  if (marker) {
+    try { window.localStorage.removeItem(marker.getAttribute("data-clear-draft")); } catch (e) { /* storage off */ }
+  }
+})();

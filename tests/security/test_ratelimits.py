@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TEST_PASSWORD
-from tests.web_helpers import html, mailed_link, wait_for_mail
+from tests.web_helpers import html, mailed_link, wait_for_link, wait_for_mail
 
 API = "/api/v1"
 ATTACKER = {"environ_base": {"REMOTE_ADDR": "203.0.113.66"}}
@@ -79,7 +79,7 @@ def test_the_login_link_also_answers_the_api_and_dies_with_a_password_change(cli
         client.post(f"{API}/auth/tokens", json={"username": "zhang", "password": "nope-nope-1"}, **ATTACKER)
     resp = client.post(f"{API}/auth/tokens", json={"username": "zhang", "password": TEST_PASSWORD}, **OWNER)
     assert resp.status_code == 429 and resp.get_json()["error"]["code"] == "account_locked"
-    link = mailed_link(wait_for_mail(outbox)[0], "/login/link/")
+    link = wait_for_link(outbox, "/login/link/")
     assert client.get(link).status_code == 200
     services.change_password(user, TEST_PASSWORD, "Another-Secret-77")
     db.session.commit()
@@ -91,7 +91,7 @@ def test_the_login_link_expires(client, make_user, app, outbox, clock, post_form
     for _ in range(app.config["LOGIN_FAIL_LIMIT_ACCOUNT"]):
         login_as(post_form, client, "zhang", "wrong-password-1", ATTACKER)
     login_as(post_form, client, "zhang", TEST_PASSWORD, OWNER)
-    link = mailed_link(wait_for_mail(outbox)[0], "/login/link/")
+    link = wait_for_link(outbox, "/login/link/")
     clock.set(clock.now + timedelta(seconds=app.config["LOGIN_LINK_MAX_AGE"] + 60))
     resp = post_form(client, link, {})
     assert resp.status_code == 400 and "已过期" in html(resp)

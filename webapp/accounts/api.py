@@ -10,6 +10,7 @@ from webapp.accounts.schemas import (
     NewApiTokenSchema,
     RegistrationSchema,
     RegistrationSentSchema,
+    SettingsSchema,
     TokenRequestSchema,
     UserSchema,
 )
@@ -68,6 +69,12 @@ def revoke_token(token_id):
            auth=True, responses={200: MeSchema})
 def me():
     return current_user
+
+
+@api_route("/me", methods=["PATCH"], summary="Change the caller's settings (e-mail notifications)",
+           tags=["auth"], auth=True, request=SettingsSchema, responses={200: MeSchema}, endpoint="update_me")
+def update_me(email_notifications):
+    return services.update_settings(current_user, email_notifications)
 
 
 @api_route("/users/<username>", methods=["GET"], summary="A user's public profile", tags=["users"],

@@ -72,6 +72,10 @@ class ProfileForm(FlaskForm):
     bio = TextAreaField("个人简介", render_kw={"rows": 6, "maxlength": 2000})
 
 
+class SettingsForm(FlaskForm):
+    email_notifications = BooleanField("通过电子邮件通知我：我的建议有了答复、有建议交办给我")
+
+
 class AvatarForm(FlaskForm):
     # The file type is judged by content in core.uploads, not by the name's extension.
     avatar = FileField("选择头像图片",

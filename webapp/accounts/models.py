@@ -70,6 +70,9 @@ class User(UserMixin, db.Model):
     real_name = db.Column(db.String(64))
     organisation = db.Column(db.String(128))
     position = db.Column(db.String(128))
+    # E-mail about one's own business (an answer published, a suggestion assigned); in-site
+    # notifications are always kept.
+    email_notifications = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
 
     role_grants = db.relationship(
         "UserRole", back_populates="user", cascade="all, delete-orphan", lazy="selectin",

@@ -75,6 +75,8 @@ class MeSchema(UserSchema):
     email = fields.String()
     unread_notifications = Computed("unread", fields.Integer())
     last_login_at = UtcDateTime(allow_none=True)
+    email_notifications = fields.Boolean(metadata={
+        "description": "E-mail when one's suggestion is answered or one is assigned a suggestion"})
 
     def unread(self, user):
         return unread_count(user)
@@ -111,6 +113,11 @@ class IssuedToken:
 # ---------------------------------------------------------------- requests
 
 NOT_EMPTY = validate.Length(min=1, error=REQUIRED)
+
+
+class SettingsSchema(RequestSchema):
+    email_notifications = Bool(required=True, metadata={
+        "description": "false: no e-mail about one's suggestions (in-site notifications stay)"})
 
 
 class RegistrationSchema(RequestSchema):

@@ -57,7 +57,7 @@ from webapp.core.errors import (
     ValidationError,
 )
 from webapp.core.mail import send_mail, send_mail_now
-from webapp.core.permissions import guard, require_staff
+from webapp.core.permissions import guard, require_login, require_staff
 from webapp.extensions import db
 from webapp.notifications.services import notify
 
@@ -620,6 +620,16 @@ def referenced_proofs(names):
     """The stored proof file names among `names` that a verification request names."""
     rows = db.session.query(VerificationRequest.proof_key).filter(VerificationRequest.proof_key.in_(names))
     return {key for (key,) in rows}
+
+
+def update_settings(user, email_notifications):
+    """The account's settings: whether e-mail about one's suggestions is sent."""
+    require_login(user)
+    if not isinstance(email_notifications, bool):
+        raise ValidationError("请选择是否接收邮件通知", fields={"email_notifications": "必须是是或否"})
+    user.email_notifications = email_notifications
+    db.session.flush()
+    return user
 
 
 def set_avatar(user, stream):

@@ -18,6 +18,7 @@ from webapp.accounts.forms import (
     ProfileForm,
     RegisterForm,
     ResetPasswordForm,
+    SettingsForm,
     VerificationForm,
 )
 from webapp.core import uploads
@@ -264,6 +265,20 @@ def edit_profile():
             flash("个人资料已保存。", "success")
             return redirect(url_for("accounts.edit_profile"))
     return render_template("accounts/edit_profile.html", form=form, avatar_form=AvatarForm(formdata=None)), status
+
+
+@bp.route("/account/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    if request.method == "GET":
+        form = SettingsForm(formdata=None, email_notifications=me().email_notifications)
+        return render_template("accounts/settings.html", form=form)
+    form = SettingsForm()
+    if not form.validate_on_submit():  # only the CSRF token is checked here
+        return render_template("accounts/settings.html", form=form), 400
+    services.update_settings(me(), bool(form.email_notifications.data))
+    flash("设置已保存。", "success")
+    return redirect(url_for("accounts.settings"))
 
 
 @bp.route("/account/profile/avatar", methods=["POST"])

@@ -6,6 +6,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from webapp.core.timeutil import clock_override
+
 # The largest value of our integer primary keys (INTEGER is 32-bit in PostgreSQL): an id
 # beyond it is no row of ours, and passing it to the database fails instead of finding nothing.
 MAX_ID = 2**31 - 1
@@ -26,8 +28,9 @@ def get_by_id(model, value):
 
 
 def utcnow():
-    """Naive UTC timestamp (stored naive in both SQLite and PostgreSQL)."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Naive UTC timestamp (stored naive in both SQLite and PostgreSQL); inside
+    `core.timeutil.clock_at(moment)`, that moment (the demo's history)."""
+    return clock_override() or datetime.now(UTC).replace(tzinfo=None)
 
 
 def _is_sqlite(dbapi_connection):

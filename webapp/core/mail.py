@@ -6,6 +6,7 @@ file outbox (MAIL_OUTBOX_DIR) as an .eml file and logged, for development and te
 import smtplib
 import threading
 import uuid
+import weakref
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -73,8 +74,20 @@ def send_mail_now(to, subject, body):
         except (OSError, smtplib.SMTPException):
             app.logger.exception("could not send mail to %s", to)
 
-    threading.Thread(target=_send, name="send-mail-now", daemon=True).start()
+    thread = threading.Thread(target=_send, name="send-mail-now", daemon=True)
+    _background.add(thread)
+    thread.start()
     return msg
+
+
+# Mails on their way in the background (send_mail_now), so a test — or a shutdown — can wait.
+_background = weakref.WeakSet()
+
+
+def wait_for_background_mail(timeout=10.0):
+    """Wait until every mail sent in the background so far has been delivered (or `timeout`)."""
+    for thread in list(_background):
+        thread.join(timeout)
 
 
 def read_outbox(outbox_dir):

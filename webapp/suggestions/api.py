@@ -22,10 +22,15 @@ from webapp.suggestions.schemas import (
     LeaderProfileSchema,
     LeaderSchema,
     LeaderStatsSchema,
+    PreviewResponseSchema,
+    PreviewSchema,
     RatingSchema,
+    RecategoriseSchema,
     ScreeningReasonSchema,
     ScreeningSchema,
+    SimilarArgs,
     SuggestionCategorySchema,
+    SuggestionEditSchema,
     SuggestionFollowUpSchema,
     SuggestionListArgs,
     SuggestionRatingSchema,
@@ -34,6 +39,7 @@ from webapp.suggestions.schemas import (
     SuggestionSubmitSchema,
     SuggestionSummarySchema,
     SuggestionSupportSchema,
+    WithdrawSchema,
 )
 from webapp.suggestions.services import rules
 
@@ -114,6 +120,61 @@ def support_suggestion(suggestion_id):
     suggestion = _suggestion(suggestion_id)
     new = services.support(current_user, suggestion)
     return suggestion, 201 if new else 200
+
+
+@api_route("/suggestions/<int:suggestion_id>/support", methods=["DELETE"], endpoint="withdraw_support",
+           summary="Withdraw the caller's co-signature while the suggestion collects them",
+           description="409 not_supported when the caller has not co-signed, support_closed once answered. "
+                       "The threshold, once reached, stays reached.",
+           tags=TAGS, auth=True, before=_may(rules.why_not_withdraw_support),
+           responses={200: SuggestionSupportSchema}, errors=[403, 409])
+def withdraw_support(suggestion_id):
+    suggestion = _suggestion(suggestion_id)
+    services.withdraw_support(current_user, suggestion)
+    return suggestion
+
+
+@api_route("/suggestions/<int:suggestion_id>", methods=["PATCH"], endpoint="edit_suggestion",
+           summary="Edit a suggestion before it is screened (the author)",
+           description="Only the fields given change; 409 already_screened once staff screened it.",
+           tags=TAGS, auth=True, before=_may(rules.why_not_edit), request=SuggestionEditSchema,
+           responses={200: SuggestionSchema}, errors=[403, 409])
+def edit_suggestion(suggestion_id, **changes):
+    suggestion = _suggestion(suggestion_id)
+    return services.edit(current_user, suggestion, **changes)
+
+
+@api_route("/suggestions/<int:suggestion_id>/withdraw", methods=["POST"], endpoint="withdraw_suggestion",
+           summary="Withdraw (撤回) a suggestion before it is screened (the author)",
+           description="It leaves every list; the author still sees it, in state withdrawn.",
+           tags=TAGS, auth=True, before=_may(rules.why_not_withdraw), request=WithdrawSchema, optional_body=True,
+           responses={200: SuggestionSchema}, errors=[403, 409])
+def withdraw_suggestion(suggestion_id, reason=None):
+    return services.withdraw(current_user, _suggestion(suggestion_id), reason or "")
+
+
+@api_route("/suggestions/<int:suggestion_id>/category", methods=["POST"], endpoint="recategorise_suggestion",
+           summary="File a suggestion under another category (staff; on the timeline, audited)",
+           tags=TAGS, auth=True, before=_may(rules.why_not_recategorise, staff=True), request=RecategoriseSchema,
+           responses={200: SuggestionSchema}, errors=STAFF)
+def recategorise_suggestion(suggestion_id, category_id, note=None):
+    return services.recategorise(current_user, _suggestion(suggestion_id), category_id, note or "")
+
+
+@api_route("/suggestions/preview", methods=["POST"], endpoint="preview_suggestion",
+           summary="Render Markdown as a suggestion is shown (the same sanitising), for a preview",
+           tags=TAGS, auth=True, request=PreviewSchema, responses={200: PreviewResponseSchema})
+def preview_suggestion(body):
+    return {"body": body}
+
+
+@api_route("/suggestions/similar", methods=["GET"], endpoint="similar_suggestions",
+           summary="Suggestions the caller may see whose titles share words with a title being written",
+           description="At most five, the most shared words first; withdrawn and refused ones are left out.",
+           tags=TAGS, query=SimilarArgs, responses={200: page_of(SuggestionSummarySchema)})
+def similar_suggestions(title, exclude_id=None):
+    found = services.similar_suggestions(current_user, title, exclude_id=exclude_id)
+    return page_from_list(found, 1, services.SIMILAR_LIMIT)
 
 
 @api_route("/suggestions/<int:suggestion_id>/screen", methods=["POST"], endpoint="screen_suggestion",

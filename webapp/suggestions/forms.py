@@ -107,5 +107,18 @@ class CloseForm(FlaskForm):
     note = TextAreaField("办结说明（可选）", render_kw={"rows": 2, "maxlength": NOTE_MAX})
 
 
+class WithdrawForm(FlaskForm):
+    """撤回: the author's own suggestion, before screening."""
+
+    reason = StringField("撤回说明（可选，显示在办理过程中）", render_kw={"maxlength": NOTE_MAX})
+
+
+class CategoryForm(FlaskForm):
+    """Staff file the suggestion under another category."""
+
+    category_id = SelectField("调整为", validate_choice=False)
+    note = StringField("说明（可选）", render_kw={"maxlength": NOTE_MAX})
+
+
 class HideForm(FlaskForm):
     reason = StringField("隐藏理由（建议人会收到通知）", render_kw={"required": True, "maxlength": NOTE_MAX})

@@ -29,6 +29,7 @@ class SuggestionState(TitledEnum):
     assigned = ("assigned", "办理中")
     answered = ("answered", "已答复")
     closed = ("closed", "已办结")
+    withdrawn = ("withdrawn", "已撤回")
 
 
 class Visibility(TitledEnum):
@@ -58,6 +59,9 @@ class EventKind(TitledEnum):
     unhidden = ("unhidden", "恢复显示")
     answer_hidden = ("answer_hidden", "隐藏答复")
     answer_unhidden = ("answer_unhidden", "恢复答复")
+    edited = ("edited", "修改建议")
+    withdrawn = ("withdrawn", "撤回建议")
+    recategorised = ("recategorised", "调整分类")
 
 
 class SuggestionAction(TitledEnum):
@@ -74,8 +78,8 @@ class SuggestionAction(TitledEnum):
     unhide_answer = ("suggestion.unhide_answer", "恢复答复")
     save_category = ("suggestion.category.save", "保存建议分类")
     save_reason = ("suggestion.reason.save", "保存不予受理理由")
-    seed = ("demo.seed_suggestion", "载入演示建议")
     leader_profile = ("suggestion.leader_profile", "更新领导分工或照片")
+    recategorise = ("suggestion.recategorise", "调整建议分类")
 
 
 # States in which a suggestion waits for its leader's answer.

@@ -24,11 +24,13 @@ from webapp.api.fields import (
     Upload,
     UtcDateTime,
 )
-from webapp.api.schemas import PageArgs, RequestSchema, ResponseSchema, dump_context, viewer
+from webapp.api.schemas import PageArgs, QuerySchema, RequestSchema, ResponseSchema, dump_context, viewer
 from webapp.suggestions import services
 from webapp.suggestions.models import ANSWERED_STATES, EventKind, Satisfaction, SuggestionState, Visibility
 
 STATES = [s.value for s in SuggestionState]
+# What the list filters by: a withdrawn suggestion is in no list but its author's own.
+LIST_STATES = [s for s in STATES if s != SuggestionState.withdrawn.value]
 VISIBILITIES = [v.value for v in Visibility]
 SATISFACTIONS = [v.value for v in Satisfaction]
 DEADLINE_STATUSES = list(services.DEADLINE_TITLES)
@@ -169,7 +171,7 @@ class SuggestionEventSchema(ResponseSchema):
 
 
 PERMISSIONS = ("can_support", "can_screen", "can_assign", "can_answer", "can_follow_up", "can_answer_follow_up",
-               "can_rate", "can_close")
+               "can_rate", "can_close", "can_withdraw_support", "can_edit", "can_withdraw", "can_recategorise")
 
 
 class SuggestionPermissionsSchema(ResponseSchema):
@@ -186,6 +188,10 @@ class SuggestionPermissionsSchema(ResponseSchema):
     can_answer_follow_up = fields.Boolean()
     can_rate = fields.Boolean()
     can_close = fields.Boolean()
+    can_withdraw_support = fields.Boolean(metadata={"description": "Withdraw the caller's co-signature"})
+    can_edit = fields.Boolean(metadata={"description": "The author, until the suggestion is screened"})
+    can_withdraw = fields.Boolean(metadata={"description": "The author, until the suggestion is screened"})
+    can_recategorise = fields.Boolean(metadata={"description": "Staff: file it under another category"})
 
 
 class SuggestionScreeningSchema(ResponseSchema):
@@ -314,7 +320,7 @@ class SuggestionSupportSchema(ResponseSchema):
     support_threshold = Computed("threshold", fields.Integer())
 
     def cosigned(self, suggestion):
-        return True
+        return services.has_supported(viewer(), suggestion)
 
     def threshold(self, suggestion):
         return services.support_threshold()
@@ -410,6 +416,43 @@ class SuggestionSubmitFormSchema(SuggestionSubmitSchema):
         "description": "Images (JPEG/PNG/WebP) or PDF files, at most SUGGESTION_MAX_ATTACHMENTS"})
 
 
+class SuggestionEditSchema(RequestSchema):
+    """The author's changes before screening: only the fields given change."""
+
+    title = Text(validate=TextLength(min=services.TITLE_MIN, max=services.TITLE_MAX))
+    body = Text(validate=TextLength(min=services.BODY_MIN, max=services.BODY_MAX),
+                metadata={"description": "Markdown"})
+    category_id = Id(error_messages={"null": "请选择分类"}, metadata={"description": "An active category"})
+    addressee_id = Id(zero_is_none=True, metadata={"description": "A verified leader; null or 0: the association"})
+    visibility = Choice(VISIBILITIES, message="请选择公开或不公开")
+
+
+class WithdrawSchema(RequestSchema):
+    reason = Text(validate=NOTE, metadata={"description": "Optional; shown on the timeline"})
+
+
+class RecategoriseSchema(RequestSchema):
+    category_id = Id(required=True, error_messages={"required": "请选择分类", "null": "请选择分类"},
+                     metadata={"description": "An active category (GET /api/v1/suggestions/categories)"})
+    note = Text(validate=NOTE, metadata={"description": "Why; on the timeline and in the audit log"})
+
+
+class PreviewSchema(RequestSchema):
+    body = Text(required=True, validate=TextLength(max=services.BODY_MAX), metadata={"description": "Markdown"})
+
+
+class PreviewResponseSchema(ResponseSchema):
+    """Dumps {"body": text}: the Markdown rendered and sanitised exactly as a suggestion is shown."""
+
+    body_html = Markdown(attribute="body")
+
+
+class SimilarArgs(QuerySchema):
+    title = Text(required=True, validate=TextLength(min=1, max=services.TITLE_MAX),
+                 metadata={"description": "The title being written"})
+    exclude_id = Id(metadata={"description": "Leave out this suggestion (the one being edited)"})
+
+
 class ScreeningSchema(RequestSchema):
     decision = Choice(DECISIONS, required=True)
     reason_id = Id(metadata={"description": "Required to reject: GET /api/v1/suggestions/screening-reasons"})
@@ -470,7 +513,7 @@ class RatingSchema(RequestSchema):
 
 class SuggestionListArgs(PageArgs):
     category_id = Id(metadata={"description": "Only this category"})
-    state = Choice(STATES, metadata={"description": "Only this state"})
+    state = Choice(LIST_STATES, metadata={"description": "Only this state"})
     leader_id = Id(metadata={"description": "Assigned to (or, unassigned, addressed to) this leader"})
     answered = Flag(metadata={"description": "Answered (or closed) or not"})
     sort = Choice(services.SORTS, load_default="newest",

@@ -7,13 +7,30 @@ ValidationError with the problems under the fields (422), any other refusal said
 import re
 from functools import wraps
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from webapp.api.parsing import lenient_query
 from webapp.core import uploads
 from webapp.core.errors import RateLimited, ServiceError, ValidationError
-from webapp.core.forms import OneTimeSubmission, already_submitted, redirect_after_submission, show_service_error
+from webapp.core.forms import (
+    OneTimeSubmission,
+    already_submitted,
+    flash_service_error,
+    redirect_after_submission,
+    show_service_error,
+)
 from webapp.core.pagination import paginate, parse_page_args
 from webapp.core.permissions import is_staff
 from webapp.suggestions import services
@@ -22,6 +39,7 @@ from webapp.suggestions.forms import (
     ActionForm,
     AnswerForm,
     AssignForm,
+    CategoryForm,
     CloseForm,
     FilterForm,
     FollowUpAnswerForm,
@@ -30,11 +48,16 @@ from webapp.suggestions.forms import (
     RatingForm,
     RejectForm,
     SuggestionForm,
+    WithdrawForm,
     choices,
     leader_label,
 )
-from webapp.suggestions.models import OPEN_STATES, PUBLISHED_STATES, SuggestionState, Visibility
+from webapp.suggestions.models import BODY_MAX, OPEN_STATES, PUBLISHED_STATES, TITLE_MAX, SuggestionState, Visibility
 from webapp.suggestions.schemas import SuggestionListArgs
+from webapp.suggestions.services.rules import why_not_edit
+
+# The localStorage key of the write page's draft (per browser; cleared after a submission).
+DRAFT_KEY = "suggestion-draft:new"
 
 bp = Blueprint("suggestions", __name__, url_prefix="/suggestions", template_folder="templates")
 
@@ -175,12 +198,72 @@ def new():
         else:
             flash(f"建议已提交。科协工作人员将在 {current_app.config['SUGGESTION_SCREEN_DAYS']} 个工作日内受理，"
                   "受理后公开（不公开的建议除外），结果会通知您。", "success")
+            # The next page tells the browser to drop the draft it kept while typing.
+            session["clear_draft"] = DRAFT_KEY
             return redirect_after_submission(viewer(), form, url_for(".detail", suggestion_id=suggestion.id))
         # Browsers cannot refill a file input: say so when files were chosen.
         if files and not form.attachments.errors:
             form.attachments.errors = ["请重新选择附件"]
-    return render_template("suggestions/new.html", form=form,
+    return render_template("suggestions/new.html", form=form, draft_key=DRAFT_KEY,
                            max_attachments=current_app.config["SUGGESTION_MAX_ATTACHMENTS"]), status, headers
+
+
+@bp.route("/<int:suggestion_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(suggestion_id):
+    """The author edits the suggestion until it is screened (rules.why_not_edit)."""
+    suggestion = services.get_suggestion(suggestion_id, viewer())
+    refusal = why_not_edit(viewer(), suggestion)
+    if refusal is not None:
+        flash_service_error(refusal)
+        return redirect(url_for(".detail", suggestion_id=suggestion.id))
+    if request.method == "GET":
+        form = SuggestionForm(formdata=None, title=suggestion.title, body=suggestion.body,
+                              category_id=str(suggestion.category_id), addressee_id=str(suggestion.addressee_id or ""),
+                              visibility=suggestion.visibility)
+        status = 200
+    else:
+        form = SuggestionForm()
+        try:
+            services.edit(viewer(), suggestion, title=form.title.data, body=form.body.data,
+                          category_id=form.category_id.data, addressee_id=form.addressee_id.data or None,
+                          visibility=form.visibility.data)
+        except ValidationError as exc:
+            status = show_service_error(form, exc)
+        except ServiceError as exc:
+            flash_service_error(exc)
+            return redirect(url_for(".detail", suggestion_id=suggestion.id))
+        else:
+            flash("修改已保存。", "success")
+            return redirect(url_for(".detail", suggestion_id=suggestion.id))
+    form.category_id.choices = choices([("", "请选择分类")] + [(c.id, c.name) for c in services.categories()])
+    form.addressee_id.choices = _leader_choices("科协（不指定领导）")
+    return render_template("suggestions/new.html", form=form, editing=suggestion,
+                           max_attachments=current_app.config["SUGGESTION_MAX_ATTACHMENTS"]), status
+
+
+@bp.route("/preview", methods=["POST"])
+@login_required
+def preview():
+    """The body as it will be shown: the same Markdown → bleach pipeline as the page (JSON)."""
+    from webapp.core.text import render_markdown
+
+    body = request.form.get("body", "")
+    if len(body) > BODY_MAX:
+        return jsonify(error={"code": "validation_error", "message": f"正文不能超过 {BODY_MAX} 个字",
+                              "fields": {"body": f"不能超过 {BODY_MAX} 个字"}}), 422
+    return jsonify(body_html=str(render_markdown(body)))
+
+
+@bp.route("/similar")
+def similar():
+    """Visible suggestions whose titles share words with `?title=` (JSON, for the write page)."""
+    title = request.args.get("title", "")[:TITLE_MAX]
+    exclude = request.args.get("exclude_id", type=int)
+    found = services.similar_suggestions(viewer(), title, exclude_id=exclude)
+    return jsonify(items=[{"id": s.id, "title": s.title, "url": url_for(".detail", suggestion_id=s.id),
+                           "state_title": s.state_enum.title, "support_count": s.support_count,
+                           "collects_signatures": s.collects_signatures} for s in found])
 
 
 # ---------------------------------------------------------------- reading
@@ -202,6 +285,9 @@ def _forms_for(suggestion):
         "unhide": ActionForm(formdata=None, prefix="unhide"),
         "answer_hide": HideForm(formdata=None, prefix="answer_hide"),
         "answer_unhide": ActionForm(formdata=None, prefix="answer_unhide"),
+        "unsupport": ActionForm(formdata=None, prefix="unsupport"),
+        "withdraw": WithdrawForm(formdata=None, prefix="withdraw"),
+        "category": CategoryForm(formdata=None, prefix="category"),
     }
     return forms
 
@@ -215,6 +301,8 @@ def _fill_choices(forms, suggestion):
     forms["assign"].leader_id.choices = choices([("", "请选择领导")] + others)
     forms["reject"].reason_id.choices = choices([("", "请选择理由")] + [(r.id, r.title) for r in
                                                                     services.screening_reasons()])
+    forms["category"].category_id.choices = choices(
+        [("", "请选择分类")] + [(c.id, c.name) for c in services.categories() if c.id != suggestion.category_id])
 
 
 def _permissions(suggestion, me):
@@ -236,6 +324,10 @@ def _permissions(suggestion, me):
         "hide_answer": rules["can_hide_answer"],
         "unhide_answer": rules["can_unhide_answer"],
         "is_author": me is not None and suggestion.author_id == me.id,
+        "withdraw_support": rules["can_withdraw_support"],
+        "edit": rules["can_edit"],
+        "withdraw": rules["can_withdraw"],
+        "recategorise": rules["can_recategorise"],
     }
 
 
@@ -253,6 +345,7 @@ def render_detail(suggestion, submitted=None, status=200):
         staff_events=services.STAFF_EVENT_KINDS, staff_actor_name=services.STAFF_ACTOR_NAME, open_states=OPEN_STATES,
         note_of=lambda event: services.event_note_for(me, event),
         screening_note=services.screening_note_for(me, suggestion),
+        clear_draft=session.pop("clear_draft", None),
     ), status
 
 
@@ -315,6 +408,30 @@ def support(suggestion_id):
     return _act(suggestion_id, "support", ActionForm(prefix="support"),
                 lambda s: services.support(viewer(), s),
                 lambda added: "已联名支持，感谢您的参与。" if added else "您已经联名支持过这条建议。")
+
+
+@bp.route("/<int:suggestion_id>/support/withdraw", methods=["POST"])
+@login_to_act
+def withdraw_support(suggestion_id):
+    return _act(suggestion_id, "unsupport", ActionForm(prefix="unsupport"),
+                lambda s: services.withdraw_support(viewer(), s), "已撤回联名。")
+
+
+@bp.route("/<int:suggestion_id>/withdraw", methods=["POST"])
+@login_to_act
+def withdraw(suggestion_id):
+    form = WithdrawForm(prefix="withdraw")
+    return _act(suggestion_id, "withdraw", form, lambda s: services.withdraw(viewer(), s, form.reason.data),
+                "建议已撤回。它不再出现在列表中，您仍可在“我的建议”中看到。")
+
+
+@bp.route("/<int:suggestion_id>/category", methods=["POST"])
+@login_to_act
+def recategorise(suggestion_id):
+    form = CategoryForm(prefix="category")
+    return _act(suggestion_id, "category", form,
+                lambda s: services.recategorise(viewer(), s, form.category_id.data, form.note.data),
+                lambda s: f"分类已调整为“{s.category.name}”。")
 
 
 @bp.route("/<int:suggestion_id>/answer", methods=["POST"])

@@ -3,8 +3,11 @@
 - rules.py          who may do what now: `why_not_<action>` / `can_<action>`, `permissions()`
 - submission.py     submitting, with attachments checked by content
 - lifecycle.py      accept / refuse / assign / answer / follow up / rate / close
-- cosigning.py      co-signing (联名) and its threshold
-- moderation.py     hiding and showing again
+- authoring.py      the author's edit / withdraw (撤回) before screening
+- cosigning.py      co-signing (联名), withdrawing it, and the threshold
+- moderation.py     hiding and showing again; changing the category
+- similar.py        similar suggestions by title (jieba), before submitting
+- mailing.py        e-mail to the author (answer) and the leader (assignment), opt-out
 - reading.py        visibility, one suggestion, filtered lists
 - queues.py         the leader's inbox and the staff queues
 - deadlines.py      the answer deadline as a viewer sees it
@@ -33,7 +36,8 @@ from webapp.suggestions.models import (  # noqa: F401
     TITLE_MAX,
     TITLE_MIN,
 )
-from webapp.suggestions.services.cosigning import support  # noqa: F401
+from webapp.suggestions.services.authoring import edit, withdraw  # noqa: F401
+from webapp.suggestions.services.cosigning import support, withdraw_support  # noqa: F401
 from webapp.suggestions.services.deadlines import deadline, screening_late  # noqa: F401
 from webapp.suggestions.services.leader_profiles import (  # noqa: F401
     responsibilities,
@@ -61,7 +65,7 @@ from webapp.suggestions.services.managed_lists import (  # noqa: F401
     screening_reasons,
     usage_counts,
 )
-from webapp.suggestions.services.moderation import hide, hide_answer, unhide, unhide_answer  # noqa: F401
+from webapp.suggestions.services.moderation import hide, hide_answer, recategorise, unhide, unhide_answer  # noqa: F401
 from webapp.suggestions.services.people import get_leader, leaders, leaders_query, staff_users  # noqa: F401
 from webapp.suggestions.services.queues import inbox_counts, leader_inbox, staff_queue, staff_queue_counts  # noqa: F401
 from webapp.suggestions.services.reading import (  # noqa: F401
@@ -84,16 +88,20 @@ from webapp.suggestions.services.rules import (  # noqa: F401
     can_answer_follow_up,
     can_assign,
     can_close,
+    can_edit,
     can_follow_up,
     can_hide,
     can_hide_answer,
     can_rate,
+    can_recategorise,
     can_screen,
     can_see_moderation_notes,
     can_support,
     can_unhide,
     can_unhide_answer,
     can_view,
+    can_withdraw,
+    can_withdraw_support,
     is_answering_leader,
     permissions,
 )
@@ -109,6 +117,7 @@ from webapp.suggestions.services.settings import (  # noqa: F401
     support_threshold,
     today,
 )
+from webapp.suggestions.services.similar import SIMILAR_LIMIT, similar_suggestions  # noqa: F401
 from webapp.suggestions.services.stats import latest_answered, latest_answers, leader_stats, ranking  # noqa: F401
 from webapp.suggestions.services.submission import submit  # noqa: F401
 from webapp.suggestions.services.timeline import (  # noqa: F401

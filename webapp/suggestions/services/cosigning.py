@@ -1,4 +1,9 @@
-"""Co-signing (联名): once per member, counted in SQL; at the threshold staff must accept."""
+"""Co-signing (联名): once per member, counted in SQL; at the threshold staff must accept.
+
+A co-signature can be withdrawn while the suggestion still collects them; the count goes
+down in SQL too. The threshold, once reached, stays reached (its event and notices are
+not repeated when someone signs again).
+"""
 from sqlalchemy.exc import IntegrityError
 
 from webapp.core.db import utcnow
@@ -9,7 +14,7 @@ from webapp.notifications.services import notify
 from webapp.suggestions.models import EventKind, Suggestion, SuggestionSupport
 from webapp.suggestions.services.people import staff_users
 from webapp.suggestions.services.reading import has_supported
-from webapp.suggestions.services.rules import why_not_support
+from webapp.suggestions.services.rules import why_not_support, why_not_withdraw_support
 from webapp.suggestions.services.settings import support_threshold
 from webapp.suggestions.services.timeline import add_event, link
 
@@ -40,4 +45,18 @@ def support(user, suggestion):
         notify(suggestion.author, "suggestion.threshold", f"您的建议{quoted(suggestion.title)}联名达到 {threshold} 人",
                "科协将交办领导答复。", link(suggestion))
     db.session.flush()
+    return True
+
+
+def withdraw_support(user, suggestion):
+    """Withdraw `user`'s co-signature. Returns False if a concurrent request removed it first."""
+    guard(why_not_withdraw_support(user, suggestion))
+    removed = db.session.query(SuggestionSupport).filter_by(
+        suggestion_id=suggestion.id, user_id=user.id).delete(synchronize_session=False)
+    if not removed:
+        return False
+    db.session.query(Suggestion).filter(Suggestion.id == suggestion.id).update(
+        {Suggestion.support_count: Suggestion.support_count - removed}, synchronize_session=False)
+    db.session.flush()
+    db.session.refresh(suggestion)
     return True

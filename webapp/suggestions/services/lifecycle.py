@@ -32,6 +32,7 @@ from webapp.suggestions.models import (
     SuggestionState,
     SuggestionSupport,
 )
+from webapp.suggestions.services import mailing
 from webapp.suggestions.services.people import assignable_leader
 from webapp.suggestions.services.rules import (
     why_not_answer,
@@ -138,6 +139,7 @@ def _assign(actor, suggestion, leader, note):
                  reason=note or None)
     notify(leader, "suggestion.assigned", f"新交办的建议：{suggestion.title}",
            f"请于 {suggestion.due_date.isoformat()} 前答复。", link(suggestion), sender=STAFF_ACTOR_NAME)
+    mailing.assigned_to_leader(suggestion, leader)
     notify(suggestion.author, "suggestion.assigned", f"您的建议{quoted(suggestion.title)}已交办",
            f"已交由 {name}（{leader.position or '领导'}）办理。", link(suggestion), sender=STAFF_ACTOR_NAME)
     if previous is not None:
@@ -175,6 +177,7 @@ def save_answer(leader, suggestion, body, publish=True):
         notify(suggestion.author, "suggestion.answered", f"您的建议{quoted(suggestion.title)}已答复",
                f"{leader.real_name or leader.display_name}答复了您的建议，欢迎评价。", link(suggestion),
                actor=leader)
+        mailing.answer_published(suggestion, leader.real_name or leader.display_name)
         if suggestion.is_publicly_visible():
             signers = db.session.query(SuggestionSupport.user_id).filter_by(suggestion_id=suggestion.id)
             for (uid,) in signers:

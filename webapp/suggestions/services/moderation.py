@@ -1,13 +1,20 @@
-"""Staff moderation: hide or show again a suggestion or its answer, with a reason the parties see."""
+"""Staff moderation: hide or show again a suggestion or its answer, with a reason the parties
+see; file a suggestion under another category."""
 from webapp.core import audit
-from webapp.core.db import utcnow
+from webapp.core.db import get_by_id, utcnow
 from webapp.core.errors import ValidationError
 from webapp.core.permissions import guard
 from webapp.core.text import quoted
 from webapp.extensions import db
 from webapp.notifications.services import notify
-from webapp.suggestions.models import NOTE_MAX, EventKind, SuggestionAction
-from webapp.suggestions.services.rules import why_not_hide, why_not_hide_answer, why_not_unhide, why_not_unhide_answer
+from webapp.suggestions.models import NOTE_MAX, EventKind, SuggestionAction, SuggestionCategory
+from webapp.suggestions.services.rules import (
+    why_not_hide,
+    why_not_hide_answer,
+    why_not_recategorise,
+    why_not_unhide,
+    why_not_unhide_answer,
+)
 from webapp.suggestions.services.timeline import STAFF_ACTOR_NAME, add_event, link
 
 
@@ -74,3 +81,23 @@ def unhide_answer(actor, suggestion):
                link(suggestion), sender=STAFF_ACTOR_NAME)
     db.session.flush()
     return answer
+
+
+def recategorise(actor, suggestion, category_id, note=""):
+    """Staff file the suggestion under another (active) category: a timeline step, audited."""
+    guard(why_not_recategorise(actor, suggestion))
+    category = get_by_id(SuggestionCategory, category_id)
+    if category is None or not category.active:
+        raise ValidationError("请选择分类", fields={"category_id": "请选择一个启用的分类"})
+    if category.id == suggestion.category_id:
+        raise ValidationError("该建议已在这个分类下", fields={"category_id": "与当前分类相同"})
+    old = suggestion.category.name if suggestion.category else ""
+    note = (note or "").strip()[:NOTE_MAX]
+    suggestion.category_id = category.id
+    suggestion.category = category
+    add_event(suggestion, EventKind.recategorised, actor,
+              note=f"由“{old}”调整为“{category.name}”{'：' + note if note else ''}")
+    audit.record(actor, SuggestionAction.recategorise, "suggestion", suggestion.id,
+                 summary=f"将建议“{suggestion.title}”的分类由“{old}”调整为“{category.name}”", reason=note or None)
+    db.session.flush()
+    return suggestion

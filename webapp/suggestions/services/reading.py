@@ -48,6 +48,9 @@ def list_suggestions(viewer, category_id=None, state=None, leader_id=None, answe
     if mine:
         require_login(viewer)
         q = q.filter(Suggestion.author_id == viewer.id)
+    else:
+        # A withdrawn suggestion leaves every list but its author's own (marked 已撤回).
+        q = q.filter(Suggestion.state != S.withdrawn.value)
     if author_id:
         q = q.filter(Suggestion.author_id == author_id)
     if category_id:

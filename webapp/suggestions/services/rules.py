@@ -77,6 +77,56 @@ def why_not_support(user, suggestion):
     return None
 
 
+def why_not_withdraw_support(user, suggestion):
+    """Withdraw one's co-signature (撤回联名) while the suggestion still collects them."""
+    from webapp.suggestions.services.reading import has_supported
+
+    refusal = _party_refusal(user, suggestion)
+    if refusal:
+        return refusal
+    if not suggestion.collects_signatures:
+        return Conflict("该建议已不再征集联名，联名不能撤回", code="support_closed")
+    if not has_supported(user, suggestion):
+        return Conflict("您没有联名支持这条建议", code="not_supported")
+    return None
+
+
+def _author_before_screening(user, suggestion, verb):
+    """The author, while the suggestion waits for screening (受理) and is not hidden."""
+    refusal = _party_refusal(user, suggestion)
+    if refusal:
+        return refusal
+    if suggestion.author_id != user.id:
+        return PermissionDenied(f"只有建议人可以{verb}建议")
+    if suggestion.state == S.withdrawn.value:
+        return Conflict("该建议已撤回", code="withdrawn")
+    if suggestion.state != S.submitted.value:
+        return Conflict(f"建议已经受理或处理，不能再{verb}", code="already_screened")
+    if suggestion.is_hidden:
+        return Conflict(f"该建议已被隐藏，不能{verb}", code="hidden")
+    return None
+
+
+def why_not_edit(user, suggestion):
+    """The author edits the suggestion until staff screen it."""
+    return _author_before_screening(user, suggestion, "修改")
+
+
+def why_not_withdraw(user, suggestion):
+    """The author withdraws (撤回) the suggestion until staff screen it."""
+    return _author_before_screening(user, suggestion, "撤回")
+
+
+def why_not_recategorise(user, suggestion):
+    """Staff file a suggestion under another category, in any state but withdrawn."""
+    refusal = _staff_refusal(user)
+    if refusal:
+        return refusal
+    if suggestion.state == S.withdrawn.value:
+        return Conflict("该建议已撤回", code="withdrawn")
+    return None
+
+
 def why_not_screen(user, suggestion):
     """Accept (受理) or refuse (不予受理): staff, while the suggestion waits for screening."""
     return _staff_refusal(user) or _state_refusal(suggestion, S.submitted, message="该建议已经受理过了")
@@ -227,10 +277,15 @@ can_hide = _as_bool(why_not_hide)
 can_unhide = _as_bool(why_not_unhide)
 can_hide_answer = _as_bool(why_not_hide_answer)
 can_unhide_answer = _as_bool(why_not_unhide_answer)
+can_withdraw_support = _as_bool(why_not_withdraw_support)
+can_edit = _as_bool(why_not_edit)
+can_withdraw = _as_bool(why_not_withdraw)
+can_recategorise = _as_bool(why_not_recategorise)
 
 
 # The actions whose flags the API's `permissions` object carries, in its order.
-API_ACTIONS = ("support", "screen", "assign", "answer", "follow_up", "answer_follow_up", "rate", "close")
+API_ACTIONS = ("support", "screen", "assign", "answer", "follow_up", "answer_follow_up", "rate", "close",
+               "withdraw_support", "edit", "withdraw", "recategorise")
 # The staff page also shows refusing (when the threshold allows it) and moderation.
 STAFF_PAGE_ACTIONS = ("refuse", "hide", "unhide", "hide_answer", "unhide_answer")
 # Every flag the suggestion page uses.

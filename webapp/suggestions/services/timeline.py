@@ -8,7 +8,8 @@ from webapp.suggestions.services.rules import can_see_moderation_notes
 # staff member (notify(..., sender=STAFF_ACTOR_NAME)); only the audit log keeps who it was.
 STAFF_EVENT_KINDS = frozenset(k.value for k in (
     EventKind.accepted, EventKind.not_accepted, EventKind.assigned, EventKind.reassigned, EventKind.closed,
-    EventKind.hidden, EventKind.unhidden, EventKind.answer_hidden, EventKind.answer_unhidden))
+    EventKind.hidden, EventKind.unhidden, EventKind.answer_hidden, EventKind.answer_unhidden,
+    EventKind.recategorised))
 STAFF_ACTOR_NAME = "科协工作人员"
 # Steps whose note is a moderation reason or a staff note from screening: shown only to
 # those `can_see_moderation_notes` lets read it.
