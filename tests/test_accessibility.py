@@ -41,6 +41,14 @@ PAGES = [
     Page("anonymous", "/register", "submit:form button[type=submit]"),
     Page("anonymous", "/forgot-password", "submit:form button[type=submit]"),
     Page("anonymous", "/reset-password/not-a-token"),
+    Page("anonymous", "/register/complete/{registration}"),  # the mailed link: password and 用户协议
+    Page("anonymous", "/register/complete/{registration}", "submit:form button[type=submit]"),
+    Page("anonymous", "/register/complete/not-a-token"),  # an invalid link
+    Page("anonymous", "/login/link/not-a-token"),
+    Page("member", "/account/settings"),
+    Page("anonymous", "/about"),
+    Page("anonymous", "/terms"),
+    Page("anonymous", "/api/"),  # the readable API reference
     Page("anonymous", "/u/{author}"),
     Page("member", "/account/profile"),
     Page("member", "/account/password", "submit:main form button[type=submit]"),
@@ -59,6 +67,8 @@ PAGES = [
     Page("newcomer", "/suggestions/mine"),  # empty
     Page("member", "/suggestions/new"),
     Page("member", "/suggestions/new", "submit:form.suggestion-form button[type=submit]"),
+    Page("author", "/suggestions/{submitted}"),  # edit and withdraw before screening
+    Page("author", "/suggestions/{submitted}/edit"),
     Page("anonymous", "/leaders/"),
     Page("anonymous", "/leaders/{leader}"),
     Page("leader", "/leaders/inbox"),
@@ -73,6 +83,7 @@ PAGES = [
     Page("staff", "/admin/suggestions/categories"),
     Page("staff", "/admin/suggestions/categories", "submit:.add-item form button[type=submit]"),
     Page("staff", "/admin/suggestions/reasons"),
+    Page("staff", "/admin/suggestions/leaders/{leader}"),  # photo and 分工
     # admin
     Page("admin", "/admin/"),
     Page("admin", "/admin/users"),
@@ -114,6 +125,10 @@ def site(make_user, make_member, make_staff, make_admin, make_leader, make_sugge
                             title=f"关于改进科研评价机制的建议（{state}）")
         ids[state] = s.id
     ids["leader"] = leader.id
+    from webapp.accounts import services
+
+    ids["registration"] = services._registration_serializer().dumps(
+        {"u": "a11y_joiner", "e": "a11y_joiner@example.org", "d": "新加入的会员"})
     return people, ids
 
 
