@@ -47,9 +47,9 @@ def deliver(msg, config, logger):
     return path
 
 
-def send_mail(to, subject, body):
+def _sender(msg, to):
+    """A callable that delivers `msg` with the current app's settings, logging (not raising) a failure."""
     app = current_app._get_current_object()
-    msg = build_message(to, subject, body, app.config["MAIL_FROM"])
 
     def _send():
         try:
@@ -57,7 +57,13 @@ def send_mail(to, subject, body):
         except (OSError, smtplib.SMTPException):
             app.logger.exception("could not send mail to %s", to)
 
-    after_commit(db.session(), _send)
+    return _send
+
+
+def send_mail(to, subject, body):
+    """Send once the action's transaction commits (never for an action that rolls back)."""
+    msg = build_message(to, subject, body, current_app.config["MAIL_FROM"])
+    after_commit(db.session(), _sender(msg, to))
     return msg
 
 
@@ -65,16 +71,8 @@ def send_mail_now(to, subject, body):
     """Deliver now, whatever becomes of the transaction, and in the background: for the few
     mails that answer a refused request (which rolls back) and whose sending must not show in
     the response time, e.g. the one-time login link a correct password gets for a locked account."""
-    app = current_app._get_current_object()
-    msg = build_message(to, subject, body, app.config["MAIL_FROM"])
-
-    def _send():
-        try:
-            deliver(msg, app.config, app.logger)
-        except (OSError, smtplib.SMTPException):
-            app.logger.exception("could not send mail to %s", to)
-
-    thread = threading.Thread(target=_send, name="send-mail-now", daemon=True)
+    msg = build_message(to, subject, body, current_app.config["MAIL_FROM"])
+    thread = threading.Thread(target=_sender(msg, to), name="send-mail-now", daemon=True)
     _background.add(thread)
     thread.start()
     return msg
