@@ -9,6 +9,7 @@
 - queues.py         the leader's inbox and the staff queues
 - deadlines.py      the answer deadline as a viewer sees it
 - stats.py          leaders' figures and ranking
+- figures.py        what an answer settles, stored; leaders' cached figures invalidated on change
 - reminders.py      deadline reminders (cron)
 - managed_lists.py  categories and screening reasons
 - people.py         leaders and staff, asked of the accounts capability
@@ -31,6 +32,7 @@ from webapp.suggestions.models import (  # noqa: F401
     TITLE_MAX,
     TITLE_MIN,
 )
+from webapp.suggestions.services import figures  # noqa: F401  (its session hooks settle and invalidate)
 from webapp.suggestions.services.cosigning import support  # noqa: F401
 from webapp.suggestions.services.deadlines import deadline  # noqa: F401
 from webapp.suggestions.services.lifecycle import (  # noqa: F401
