@@ -39,9 +39,11 @@ def parse_page_args(args, default_per_page=20, max_per_page=100):
     return page, per_page
 
 
-def paginate(query, page, per_page):
-    """Paginate a SQLAlchemy query (legacy Query or select via db.session)."""
-    total = query.order_by(None).count()
+def paginate(query, page, per_page, total=None):
+    """Paginate a SQLAlchemy query (legacy Query or select via db.session). `total`: the
+    number of rows when the caller already counted them (one query fewer)."""
+    if total is None:
+        total = query.order_by(None).count()
     items = query.limit(per_page).offset((page - 1) * per_page).all()
     return Page(items=items, page=page, per_page=per_page, total=total)
 

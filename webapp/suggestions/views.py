@@ -84,6 +84,7 @@ def _filters(args):
 def _list_page(query):
     """A page of suggestions with what each row shows, without a query per row."""
     page = paginate(query, *parse_page_args(request.args, PER_PAGE, 50))
+    services.with_people(page.items)
     me = viewer()
     supported = services.supported_ids(me, [s.id for s in page.items])
     deadlines = {s.id: services.deadline(s) for s in page.items if s.state in OPEN_STATES}
@@ -156,34 +157,47 @@ def new():
 
 # ---------------------------------------------------------------- reading
 
-def _forms_for(suggestion):
-    """Every form the detail page may show, empty (or prefilled with the leader's draft)."""
+# Which permission (`can` key below) shows each form of the detail page.
+FORM_PERMISSIONS = {"support": "support", "answer": "answer", "follow_up": "follow_up", "reply": "reply",
+                    "rating": "rate", "accept": "screen", "reject": "screen", "assign": "assign", "close": "close",
+                    "hide": "hide", "unhide": "unhide", "answer_hide": "hide_answer",
+                    "answer_unhide": "unhide_answer"}
+
+
+def _forms_for(suggestion, can):
+    """The forms the viewer may use on the page, empty (or prefilled with the leader's
+    draft); none for a visitor who can do nothing, and no leader or reason list unless a
+    staff form needs it."""
     draft = suggestion.answer if suggestion.answer is not None and suggestion.answer.is_draft else None
-    forms = {
-        "support": ActionForm(formdata=None, prefix="support"),
-        "answer": AnswerForm(formdata=None, body=draft.body if draft else ""),
-        "follow_up": FollowUpForm(formdata=None),
-        "reply": FollowUpAnswerForm(formdata=None, prefix="reply"),
-        "rating": RatingForm(formdata=None),
-        "accept": AcceptForm(formdata=None, prefix="accept"),
-        "reject": RejectForm(formdata=None, prefix="reject"),
-        "assign": AssignForm(formdata=None, prefix="assign"),
-        "close": CloseForm(formdata=None, prefix="close"),
-        "hide": HideForm(formdata=None, prefix="hide"),
-        "unhide": ActionForm(formdata=None, prefix="unhide"),
-        "answer_hide": HideForm(formdata=None, prefix="answer_hide"),
-        "answer_unhide": ActionForm(formdata=None, prefix="answer_unhide"),
+    makers = {
+        "support": lambda: ActionForm(formdata=None, prefix="support"),
+        "answer": lambda: AnswerForm(formdata=None, body=draft.body if draft else ""),
+        "follow_up": lambda: FollowUpForm(formdata=None),
+        "reply": lambda: FollowUpAnswerForm(formdata=None, prefix="reply"),
+        "rating": lambda: RatingForm(formdata=None),
+        "accept": lambda: AcceptForm(formdata=None, prefix="accept"),
+        "reject": lambda: RejectForm(formdata=None, prefix="reject"),
+        "assign": lambda: AssignForm(formdata=None, prefix="assign"),
+        "close": lambda: CloseForm(formdata=None, prefix="close"),
+        "hide": lambda: HideForm(formdata=None, prefix="hide"),
+        "unhide": lambda: ActionForm(formdata=None, prefix="unhide"),
+        "answer_hide": lambda: HideForm(formdata=None, prefix="answer_hide"),
+        "answer_unhide": lambda: ActionForm(formdata=None, prefix="answer_unhide"),
     }
-    return forms
+    return {key: make() for key, make in makers.items() if can[FORM_PERMISSIONS[key]]}
 
 
 def _fill_choices(forms, suggestion):
-    people = [(leader.id, leader_label(leader)) for leader in services.leaders()]
-    first = "交办给所致领导" if suggestion.addressee_id else "暂不交办"
-    forms["accept"].leader_id.choices = choices([("", first)] + people)
-    forms["assign"].leader_id.choices = choices([("", "请选择领导")] + people)
-    forms["reject"].reason_id.choices = choices([("", "请选择理由")] + [(r.id, r.title) for r in
-                                                                    services.screening_reasons()])
+    if "accept" in forms or "assign" in forms:
+        people = [(leader.id, leader_label(leader)) for leader in services.leaders()]
+        first = "交办给所致领导" if suggestion.addressee_id else "暂不交办"
+        if "accept" in forms:
+            forms["accept"].leader_id.choices = choices([("", first)] + people)
+        if "assign" in forms:
+            forms["assign"].leader_id.choices = choices([("", "请选择领导")] + people)
+    if "reject" in forms:
+        forms["reject"].reason_id.choices = choices([("", "请选择理由")] + [(r.id, r.title) for r in
+                                                                        services.screening_reasons()])
 
 
 def _permissions(suggestion, me):
@@ -211,12 +225,13 @@ def _permissions(suggestion, me):
 def render_detail(suggestion, submitted=None, status=200):
     """The suggestion's page; `submitted` maps a form key to a form that came back with errors."""
     me = viewer()
-    forms = _forms_for(suggestion)
+    can = _permissions(suggestion, me)
+    forms = _forms_for(suggestion, can)
     forms.update(submitted or {})
     _fill_choices(forms, suggestion)
     threshold = services.support_threshold()
     return render_template(
-        "suggestions/detail.html", suggestion=suggestion, forms=forms, can=_permissions(suggestion, me),
+        "suggestions/detail.html", suggestion=suggestion, forms=forms, can=can,
         deadline=services.deadline(suggestion), answer=services.answer_visible_to(suggestion, me),
         supported=services.has_supported(me, suggestion), threshold=threshold,
         staff_events=services.STAFF_EVENT_KINDS, staff_actor_name=services.STAFF_ACTOR_NAME, open_states=OPEN_STATES,
@@ -225,7 +240,7 @@ def render_detail(suggestion, submitted=None, status=200):
 
 @bp.route("/<int:suggestion_id>")
 def detail(suggestion_id):
-    return render_detail(services.get_suggestion(suggestion_id, viewer()))
+    return render_detail(services.suggestion_page(suggestion_id, viewer()))
 
 
 @bp.route("/<int:suggestion_id>/attachments/<int:attachment_id>")

@@ -58,7 +58,13 @@ from webapp.suggestions.services.managed_lists import (  # noqa: F401
 )
 from webapp.suggestions.services.moderation import hide, hide_answer, unhide, unhide_answer  # noqa: F401
 from webapp.suggestions.services.people import get_leader, leaders, leaders_query, staff_users  # noqa: F401
-from webapp.suggestions.services.queues import inbox_counts, leader_inbox, staff_queue, staff_queue_counts  # noqa: F401
+from webapp.suggestions.services.queues import (  # noqa: F401
+    ALL_COUNT_CAP,
+    inbox_counts,
+    leader_inbox,
+    staff_queue,
+    staff_queue_counts,
+)
 from webapp.suggestions.services.reading import (  # noqa: F401
     answer_visible_to,
     attachment_for,
@@ -67,8 +73,10 @@ from webapp.suggestions.services.reading import (  # noqa: F401
     get_suggestion,
     has_supported,
     list_suggestions,
+    suggestion_page,
     supported_ids,
     visible_filter,
+    with_people,
 )
 from webapp.suggestions.services.reminders import send_reminders  # noqa: F401
 from webapp.suggestions.services.rules import (  # noqa: F401

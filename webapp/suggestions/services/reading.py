@@ -1,8 +1,10 @@
 """Reading suggestions: one, a filtered list, the co-signatures and attachments a viewer sees."""
 from sqlalchemy import and_, case, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from webapp.core.db import get_by_id
+from webapp.accounts import services as accounts
+from webapp.core.db import MAX_ID, get_by_id
 from webapp.core.errors import NotFound, ValidationError
 from webapp.core.permissions import guard, is_authenticated, require_login
 from webapp.core.uploads import private_document_path
@@ -35,10 +37,52 @@ def get_suggestion(suggestion_id, viewer):
 
 
 def eager(query):
-    """What a list row shows, loaded with the page rather than a query per row."""
-    return query.options(selectinload(Suggestion.author), selectinload(Suggestion.addressee),
-                         selectinload(Suggestion.assigned_leader), selectinload(Suggestion.category),
-                         selectinload(Suggestion.answer), selectinload(Suggestion.rating))
+    """What a list row shows, joined into the page's query rather than a query per row; the
+    people it names come after the page is read, all at once (`with_people`)."""
+    return query.options(joinedload(Suggestion.category), joinedload(Suggestion.answer),
+                         joinedload(Suggestion.follow_up), joinedload(Suggestion.rating))
+
+
+def with_people(suggestions, timeline=False):
+    """Load every person the rows name (authors, addressees, leaders; on the timeline its
+    actors and subjects) with their roles in two queries, whatever the number of rows, and
+    set them on the rows' relationships. Returns `suggestions`."""
+    slots = []  # (object, relationship, user id)
+    for s in suggestions:
+        slots += [(s, "author", s.author_id), (s, "addressee", s.addressee_id),
+                  (s, "assigned_leader", s.assigned_leader_id)]
+        if s.answer is not None:
+            slots.append((s.answer, "leader", s.answer.leader_id))
+        if s.follow_up is not None:
+            slots.append((s.follow_up, "answered_by", s.follow_up.answered_by_id))
+        if timeline:
+            for e in s.events:
+                slots += [(e, "actor", e.actor_id), (e, "subject", e.subject_id)]
+    people = accounts.users_by_ids(uid for _, _, uid in slots)
+    for obj, name, uid in slots:
+        set_committed_value(obj, name, people.get(uid))
+    return suggestions
+
+
+def suggestion_page(suggestion_id, viewer):
+    """The suggestion as its page shows it — answer, follow-up, rating, attachments, timeline
+    and everyone it names loaded in a fixed number of queries — if `viewer` may see it."""
+    try:
+        key = int(suggestion_id)
+    except (TypeError, ValueError):
+        key = None
+    suggestion = None
+    if key is not None and 0 < key <= MAX_ID:
+        suggestion = (Suggestion.query.options(
+            joinedload(Suggestion.category), joinedload(Suggestion.screening_reason),
+            joinedload(Suggestion.answer), joinedload(Suggestion.follow_up), joinedload(Suggestion.rating),
+            selectinload(Suggestion.attachments), selectinload(Suggestion.events))
+            .filter(Suggestion.id == key).populate_existing().one_or_none())
+    if suggestion is None:
+        raise NotFound("找不到该建议")
+    guard(why_not_view(viewer, suggestion))
+    with_people([suggestion], timeline=True)
+    return suggestion
 
 
 def list_suggestions(viewer, category_id=None, state=None, leader_id=None, answered=None, sort="newest",

@@ -13,7 +13,7 @@ from webapp.suggestions.models import (
 )
 from webapp.suggestions.services import figures
 from webapp.suggestions.services.people import leaders
-from webapp.suggestions.services.reading import eager
+from webapp.suggestions.services.reading import eager, with_people
 from webapp.suggestions.services.settings import min_sample, today
 
 # Received and not yet answered: the only rows whose deadline status still changes by the day.
@@ -109,7 +109,7 @@ def latest_answers(leader, limit=5):
                  Suggestion.visibility == Visibility.public.value, Suggestion.hidden_at.is_(None),
                  LeaderAnswer.hidden_at.is_(None), LeaderAnswer.published_at.isnot(None))
          .order_by(LeaderAnswer.published_at.desc(), Suggestion.id.desc()))
-    return eager(q).limit(limit).all()
+    return with_people(eager(q).limit(limit).all())
 
 
 # --- reminders (cron) -------------------------------------------------------------------------

@@ -1,0 +1,144 @@
+"""Every page reads a bounded number of SQL queries, whatever the number of rows it shows.
+
+Each (viewer, page) is measured twice: on a first batch of suggestions in every state (with
+co-signatures, follow-ups, ratings, reassignments, notifications and audit entries), then
+after two more such batches by other people. Both must stay within QUERY_BUDGET, and the
+second may not need more than the first: a query per row (inbox follow-ups, timeline people,
+leaders' roles) or a form built for a visitor who cannot use it shows up here.
+"""
+import pytest
+
+from tests.staff_helpers import signed_in  # noqa: F401  (fixture)
+from tests.test_suggestions_web import count_queries
+
+QUERY_BUDGET = 10
+
+
+@pytest.fixture
+def site(make_user, make_member, make_leader, make_staff, make_admin, make_suggestion, suggestion_lists):
+    from webapp.suggestions import services
+
+    people = {
+        "member": make_member("qc_member", display_name="查询会员"),
+        "leader": make_leader("qc_leader", real_name="查询领导", position="副主席"),
+        "other_leader": make_leader("qc_leader2", real_name="另一领导", position="秘书长"),
+        "staff": make_staff("qc_staff"),
+        "admin": make_admin("qc_admin"),
+    }
+    made = {}
+
+    def batch(n):
+        author = make_member(f"qc_author{n}", display_name=f"作者{n}")
+        signer = make_member(f"qc_signer{n}")
+        kw = {"author": author, "staff": people["staff"]}
+        lead = {"leader": people["leader"], **kw}
+        s = {
+            "submitted": make_suggestion(state="submitted", title=f"待受理的查询建议 {n}", **kw),
+            "addressed": make_suggestion(state="submitted", title=f"致领导的查询建议 {n}",
+                                         addressee=people["leader"], **kw),
+            "refused": make_suggestion(state="not_accepted", title=f"不予受理的查询建议 {n}", **kw),
+            "accepted": make_suggestion(state="accepted", title=f"待交办的查询建议 {n}", **kw),
+            "assigned": make_suggestion(state="assigned", title=f"办理中的查询建议 {n}", **lead),
+            "answered": make_suggestion(state="answered", title=f"已答复的查询建议 {n}", **lead),
+            "closed": make_suggestion(state="closed", title=f"已办结的查询建议 {n}", **lead),
+            "private": make_suggestion(state="answered", title=f"不公开的查询建议 {n}", visibility="private",
+                                       **lead),
+            "member_own": make_suggestion(state="answered", title=f"会员自己的查询建议 {n}",
+                                          author=people["member"], staff=people["staff"],
+                                          leader=people["leader"]),
+        }
+        # A timeline with more people: reassigned twice, a follow-up asked and answered.
+        long = make_suggestion(state="assigned", title=f"时间线长的查询建议 {n}", **lead)
+        services.assign(people["staff"], long, people["other_leader"].id, note="改派")
+        services.assign(people["staff"], long, people["leader"].id, note="再改派")
+        services.save_answer(people["leader"], long, "答复内容足够长的一段文字。")
+        services.ask_follow_up(author, long, "追问的问题是什么？")
+        services.ask_follow_up(people["member"], s["member_own"], "会员的追问是什么？")
+        s["long"] = long
+        for target in (s["submitted"], s["accepted"], s["assigned"]):
+            services.support(signer, target)
+            services.support(people["member"], target)
+        services.hide(people["staff"], s["closed"], "测试隐藏")
+        from webapp.extensions import db
+
+        db.session.commit()
+        made.setdefault("first", s)
+        return s
+
+    return {"people": people, "batch": batch, "made": made, "lists": suggestion_lists}
+
+
+def pages(site):
+    """(viewer, url) of every page; viewers are keys of site["people"] or None (anonymous)."""
+    s = site["made"]["first"]
+    leader = site["people"]["leader"]
+    category = site["lists"]["categories"][0]
+    member = site["people"]["member"]
+    suggestion_pages = [
+        "/suggestions/", "/suggestions/?per_page=2&page=2", f"/suggestions/?category_id={category.id}",
+        "/suggestions/?state=answered", "/suggestions/?answered=yes", "/suggestions/?sort=supported",
+        "/suggestions/?sort=waiting", f"/suggestions/?leader_id={leader.id}",
+        f"/suggestions/{s['answered'].id}", f"/suggestions/{s['long'].id}", "/leaders/", f"/leaders/{leader.id}",
+    ]
+    rows = [(None, "/")] + [(None, url) for url in suggestion_pages]
+    rows += [("member", url) for url in ["/", *suggestion_pages, "/suggestions/mine", "/suggestions/new",
+                                         f"/suggestions/{s['member_own'].id}", "/notifications/",
+                                         "/notifications/?unread=1", f"/u/{member.username}",
+                                         "/account/profile", "/account/password", "/account/verification"]]
+    rows += [("leader", url) for url in ["/", "/suggestions/", f"/suggestions/{s['assigned'].id}",
+                                         f"/suggestions/{s['long'].id}", "/leaders/inbox",
+                                         "/leaders/inbox?tab=overdue", "/leaders/inbox?tab=answered",
+                                         "/leaders/inbox?per_page=2&page=2", "/notifications/"]]
+    staff_pages = ["/", "/suggestions/", f"/suggestions/{s['submitted'].id}", f"/suggestions/{s['addressed'].id}",
+                   f"/suggestions/{s['accepted'].id}", f"/suggestions/{s['assigned'].id}",
+                   f"/suggestions/{s['answered'].id}", f"/suggestions/{s['closed'].id}",
+                   *[f"/admin/suggestions/?queue={q}" for q in
+                     ("screening", "unassigned", "overdue", "threshold", "hidden", "all")],
+                   "/admin/suggestions/?queue=all&per_page=2&page=2",
+                   "/admin/suggestions/categories", "/admin/suggestions/reasons", "/admin/", "/admin/users",
+                   "/admin/verifications", "/admin/audit", "/admin/audit?page=2&per_page=2"]
+    rows += [("staff", url) for url in staff_pages]
+    rows += [("admin", url) for url in ("/admin/", "/admin/users", f"/admin/users/{member.id}")]
+    return rows
+
+
+def test_every_page_reads_a_bounded_number_of_queries(app, db, client, signed_in, site):
+    site["batch"](1)
+    clients = {None: client, **{key: signed_in(person) for key, person in site["people"].items()}}
+    urls = pages(site)
+
+    def measure():
+        counts = {}
+        for who, url in urls:
+            db.session.expunge_all()
+            with count_queries(db) as statements:
+                resp = clients[who].get(url)
+            assert resp.status_code == 200, (who, url, resp.status_code)
+            counts[(who, url)] = statements
+        db.session.expunge_all()
+        # The factories' people and lists, back in the session for the next batch.
+        for obj in [*site["people"].values(), *site["lists"]["categories"], *site["lists"]["reasons"]]:
+            db.session.add(obj)
+        return counts
+
+    few = measure()
+    site["batch"](2)
+    site["batch"](3)
+    many = measure()
+    over = {key: len(q) for key, q in many.items() if len(q) > QUERY_BUDGET}
+    assert not over, f"over {QUERY_BUDGET} queries: {over}"
+    grew = {key: (len(few[key]), len(many[key])) for key in many if len(many[key]) > len(few[key])}
+    assert not grew, f"query count grew with the rows shown: {grew}"
+
+
+def test_anonymous_visitors_get_no_staff_forms_or_leader_lists(client, site, db):
+    """The suggestion page for a visitor loads neither the leaders (for the assign form) nor
+    the screening reasons, and shows no form."""
+    site["batch"](1)
+    url = f"/suggestions/{site['made']['first']['answered'].id}"
+    db.session.expunge_all()
+    with count_queries(db) as statements:
+        page = client.get(url).get_data(as_text=True)
+    assert "<form" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert not [q for q in statements if "FROM suggestion_screening_reasons" in q]   # the reasons list
+    assert not [q for q in statements if "user_roles.role IN" in q]                  # the leaders list
