@@ -34,6 +34,8 @@ def upgrade():
                               unique=False)
         batch_op.create_index('ix_suggestions_category_list',
                               ['category_id', 'visibility', 'hidden_at', 'created_at', 'id', 'state'], unique=False)
+        batch_op.create_index('ix_suggestions_supported_list',
+                              ['visibility', 'hidden_at', 'support_count', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_suggestions_state_due', ['state', 'due_date'], unique=False)
         batch_op.create_index('ix_suggestions_leader_state_due', ['assigned_leader_id', 'state', 'due_date'],
                               unique=False)
@@ -87,6 +89,7 @@ def downgrade():
     with op.batch_alter_table('suggestions', schema=None) as batch_op:
         batch_op.drop_index('ix_suggestions_leader_state_due')
         batch_op.drop_index('ix_suggestions_state_due')
+        batch_op.drop_index('ix_suggestions_supported_list')
         batch_op.drop_index('ix_suggestions_category_list')
         batch_op.drop_index('ix_suggestions_list')
         batch_op.drop_column('answer_deadline')

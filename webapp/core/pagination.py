@@ -48,6 +48,17 @@ def paginate(query, page, per_page, total=None):
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
+def paginate_by_key(query, key, page, per_page, total=None):
+    """`paginate`, but deep pages as cheap as the first: the offset is walked on `key` alone
+    (the primary key: an index-only scan of the list's index), then only the page's rows
+    are read with their eager loads. Same items, in the same order, as `paginate`."""
+    if total is None:
+        total = query.order_by(None).count()
+    keys = [k for (k,) in query.with_entities(key).limit(per_page).offset((page - 1) * per_page)]
+    rows = {getattr(row, key.key): row for row in query.order_by(None).filter(key.in_(keys))} if keys else {}
+    return Page(items=[rows[k] for k in keys if k in rows], page=page, per_page=per_page, total=total)
+
+
 def page_url(endpoint, page):
     """The current page's URL with another page number: its path values and query arguments,
     but none that `url_for` would take as its own (`endpoint`, `_external`, `_method`, …)."""

@@ -112,6 +112,7 @@ class Suggestion(db.Model):
         db.Index("ix_suggestions_list", "visibility", "hidden_at", "created_at", "id", "state"),
         db.Index("ix_suggestions_category_list", "category_id", "visibility", "hidden_at", "created_at", "id",
                  "state"),
+        db.Index("ix_suggestions_supported_list", "visibility", "hidden_at", "support_count", "created_at", "id"),
         db.Index("ix_suggestions_state_due", "state", "due_date"),
         db.Index("ix_suggestions_leader_state_due", "assigned_leader_id", "state", "due_date"),
     )

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from webapp.api.parsing import lenient_query
 from webapp.core.errors import RateLimited, ValidationError
 from webapp.core.forms import show_service_error
-from webapp.core.pagination import paginate, parse_page_args
+from webapp.core.pagination import paginate_by_key, parse_page_args
 from webapp.core.permissions import is_staff
 from webapp.suggestions import services
 from webapp.suggestions.forms import (
@@ -32,7 +32,7 @@ from webapp.suggestions.forms import (
     choices,
     leader_label,
 )
-from webapp.suggestions.models import OPEN_STATES, Visibility
+from webapp.suggestions.models import OPEN_STATES, Suggestion, Visibility
 from webapp.suggestions.schemas import SuggestionListArgs
 
 bp = Blueprint("suggestions", __name__, url_prefix="/suggestions", template_folder="templates")
@@ -58,7 +58,7 @@ def login_to_act(view):
 
 
 def _leader_choices(first):
-    return choices([("", first)] + [(leader.id, leader_label(leader)) for leader in services.leaders()])
+    return choices([("", first)] + [(leader.id, leader_label(leader)) for leader in services.leader_names()])
 
 
 # ---------------------------------------------------------------- browsing
@@ -83,7 +83,7 @@ def _filters(args):
 
 def _list_page(query):
     """A page of suggestions with what each row shows, without a query per row."""
-    page = paginate(query, *parse_page_args(request.args, PER_PAGE, 50))
+    page = paginate_by_key(query, Suggestion.id, *parse_page_args(request.args, PER_PAGE, 50))
     services.with_people(page.items)
     me = viewer()
     supported = services.supported_ids(me, [s.id for s in page.items])
@@ -189,7 +189,7 @@ def _forms_for(suggestion, can):
 
 def _fill_choices(forms, suggestion):
     if "accept" in forms or "assign" in forms:
-        people = [(leader.id, leader_label(leader)) for leader in services.leaders()]
+        people = [(leader.id, leader_label(leader)) for leader in services.leader_names()]
         first = "交办给所致领导" if suggestion.addressee_id else "暂不交办"
         if "accept" in forms:
             forms["accept"].leader_id.choices = choices([("", first)] + people)

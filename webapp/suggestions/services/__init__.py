@@ -57,7 +57,13 @@ from webapp.suggestions.services.managed_lists import (  # noqa: F401
     usage_counts,
 )
 from webapp.suggestions.services.moderation import hide, hide_answer, unhide, unhide_answer  # noqa: F401
-from webapp.suggestions.services.people import get_leader, leaders, leaders_query, staff_users  # noqa: F401
+from webapp.suggestions.services.people import (  # noqa: F401
+    get_leader,
+    leader_names,
+    leaders,
+    leaders_query,
+    staff_users,
+)
 from webapp.suggestions.services.queues import (  # noqa: F401
     ALL_COUNT_CAP,
     inbox_counts,

@@ -28,7 +28,7 @@ def leader_inbox(leader, tab="pending"):
         q = q.order_by(Suggestion.answered_at.desc(), Suggestion.id.desc())
     else:
         raise NotFound("未知的分类")
-    return eager(q)
+    return eager(q, Suggestion.answer, Suggestion.follow_up)
 
 
 def inbox_counts(leader):

@@ -109,7 +109,7 @@ def latest_answers(leader, limit=5):
                  Suggestion.visibility == Visibility.public.value, Suggestion.hidden_at.is_(None),
                  LeaderAnswer.hidden_at.is_(None), LeaderAnswer.published_at.isnot(None))
          .order_by(LeaderAnswer.published_at.desc(), Suggestion.id.desc()))
-    return with_people(eager(q).limit(limit).all())
+    return with_people(eager(q, Suggestion.answer).limit(limit).all())
 
 
 # --- reminders (cron) -------------------------------------------------------------------------
