@@ -142,3 +142,59 @@ def test_anonymous_visitors_get_no_staff_forms_or_leader_lists(client, site, db)
     assert "<form" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
     assert not [q for q in statements if "FROM suggestion_screening_reasons" in q]   # the reasons list
     assert not [q for q in statements if "user_roles.role IN" in q]                  # the leaders list
+
+
+def test_list_totals_follow_changes_with_the_count_cache_on(app, client, make_suggestion, db, make_staff):
+    """The lists' totals are cached per worker (SUGGESTION_COUNT_CACHE_SECONDS) and cleared by
+    this worker's own changes: a new, hidden or refused suggestion shows in the next total."""
+    import re
+
+    from webapp.suggestions import services
+
+    assert app.config["SUGGESTION_COUNT_CACHE_SECONDS"] > 0
+
+    def total():
+        resp = client.get("/api/v1/suggestions")
+        assert resp.status_code == 200
+        return resp.get_json()["total"]
+
+    staff = make_staff("qc_counter")
+    first = make_suggestion(state="answered", staff=staff)
+    assert total() == 1
+    second = make_suggestion(state="assigned", staff=staff)
+    assert total() == 2
+    services.hide(staff, second, "测试隐藏")
+    db.session.commit()
+    assert total() == 1
+    page = client.get("/suggestions/").get_data(as_text=True)
+    assert re.findall(r'data-suggestion-id="(\d+)"', page) == [str(first.id)]
+
+
+def test_ranking_and_leader_figures_read_a_few_rows_whatever_the_history(db, make_suggestion, make_leader,
+                                                                          make_staff, make_member):
+    """The ranking and a leader's figures read stored figures: the same number of queries
+    with 2 or 12 answered suggestions; what an answer settles is stored on it."""
+    from webapp.suggestions import services
+
+    leader, staff, author = make_leader("qc_rank_leader"), make_staff("qc_rank_staff"), make_member("qc_rank_author")
+    leader_id = leader.id
+
+    def measure():
+        db.session.expire_all()
+        with count_queries(db) as ranking:
+            services.ranking()
+        with count_queries(db) as figures:
+            services.leader_stats(services.get_leader(leader_id))
+        return len(ranking), len(figures)
+
+    made = [make_suggestion(state="closed", leader=leader, staff=staff, author=author) for _ in range(2)]
+    few = measure()
+    made += [make_suggestion(state=state, leader=leader, staff=staff, author=author)
+             for state in ["closed", "answered", "assigned"] * 4]
+    assert measure() == few
+    from webapp.suggestions.models import Suggestion
+
+    answered = Suggestion.query.filter(Suggestion.answered_at.isnot(None)).all()
+    assert len(answered) == 10
+    assert all(s.answer_working_days == 0 and s.answer_deadline == "on_time" for s in answered)
+    assert services.leader_stats(services.get_leader(leader_id))["answered"] == 10

@@ -39,6 +39,8 @@ def upgrade():
         batch_op.create_index('ix_suggestions_state_due', ['state', 'due_date'], unique=False)
         batch_op.create_index('ix_suggestions_leader_state_due', ['assigned_leader_id', 'state', 'due_date'],
                               unique=False)
+    with op.batch_alter_table('suggestion_answers', schema=None) as batch_op:
+        batch_op.create_index('ix_suggestion_answers_leader_published', ['leader_id', 'published_at'], unique=False)
     _backfill()
 
 
@@ -86,6 +88,8 @@ def _backfill():
 
 
 def downgrade():
+    with op.batch_alter_table('suggestion_answers', schema=None) as batch_op:
+        batch_op.drop_index('ix_suggestion_answers_leader_published')
     with op.batch_alter_table('suggestions', schema=None) as batch_op:
         batch_op.drop_index('ix_suggestions_leader_state_due')
         batch_op.drop_index('ix_suggestions_state_due')

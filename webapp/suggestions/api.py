@@ -78,7 +78,9 @@ def submit_suggestion(title, body, category_id, visibility, addressee_id=None, a
 def list_suggestions(page, per_page, sort, mine, category_id=None, state=None, leader_id=None, answered=None):
     query = services.list_suggestions(current_user, category_id=category_id, state=state, leader_id=leader_id,
                                       answered=answered, sort=sort, mine=mine)
-    result = paginate_by_key(query, Suggestion.id, page, per_page)
+    total = services.count_suggestions(current_user, category_id=category_id, state=state, leader_id=leader_id,
+                                       answered=answered, mine=mine)
+    result = paginate_by_key(query, Suggestion.id, page, per_page, total=total)
     services.with_people(result.items)
     return result
 

@@ -242,6 +242,7 @@ class LeaderAnswer(db.Model):
     """The leader's answer: a draft until `published_at` is set. One per suggestion."""
 
     __tablename__ = "suggestion_answers"
+    __table_args__ = (db.Index("ix_suggestion_answers_leader_published", "leader_id", "published_at"),)
 
     id = db.Column(db.Integer, primary_key=True)
     suggestion_id = db.Column(db.Integer, db.ForeignKey("suggestions.id", ondelete="CASCADE"),

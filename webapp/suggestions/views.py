@@ -81,9 +81,9 @@ def _filters(args):
     return {name: values.get(name) for name in FILTERS}
 
 
-def _list_page(query):
+def _list_page(query, total=None):
     """A page of suggestions with what each row shows, without a query per row."""
-    page = paginate_by_key(query, Suggestion.id, *parse_page_args(request.args, PER_PAGE, 50))
+    page = paginate_by_key(query, Suggestion.id, *parse_page_args(request.args, PER_PAGE, 50), total=total)
     services.with_people(page.items)
     me = viewer()
     supported = services.supported_ids(me, [s.id for s in page.items])
@@ -99,7 +99,8 @@ def index():
     form.category_id.choices = choices([("", "全部分类")] + [(c.id, c.name) for c in
                                                         services.categories(include_inactive=True)])
     form.leader_id.choices = _leader_choices("全部领导")
-    page, supported, deadlines = _list_page(services.list_suggestions(viewer(), **filters))
+    page, supported, deadlines = _list_page(services.list_suggestions(viewer(), **filters),
+                                            total=services.count_suggestions(viewer(), **filters))
     return render_template("suggestions/index.html", form=form, page=page, supported=supported,
                            deadlines=deadlines, threshold=services.support_threshold(),
                            filtered=any(v not in (None, "newest") for v in filters.values()))
@@ -108,7 +109,8 @@ def index():
 @bp.route("/mine")
 @login_required
 def mine():
-    page, supported, deadlines = _list_page(services.list_suggestions(viewer(), mine=True))
+    page, supported, deadlines = _list_page(services.list_suggestions(viewer(), mine=True),
+                                            total=services.count_suggestions(viewer(), mine=True))
     return render_template("suggestions/mine.html", page=page, supported=supported, deadlines=deadlines,
                            threshold=services.support_threshold())
 

@@ -74,6 +74,7 @@ from webapp.suggestions.services.queues import (  # noqa: F401
 from webapp.suggestions.services.reading import (  # noqa: F401
     answer_visible_to,
     attachment_for,
+    count_suggestions,
     draft_visible_to,
     eager,
     get_suggestion,

@@ -5,6 +5,8 @@ Two things the statistics must not recompute over the whole history on every pag
 - the working days an answer took and whether it came on time never change once the
   answer is given: `settle()` stores them on the suggestion (`answer_working_days`,
   `answer_deadline`);
+- the suggestion lists' cached counts (services/reading.py) are cleared by any flush
+  that changes a suggestion;
 - a leader's figures that only change with their suggestions (received, answered, late
   answers, working-days histogram, ratings) are kept in `LeaderFigures`: the flush that
   changes one of the leader's suggestions or ratings recounts the leader's row in the same
@@ -29,6 +31,7 @@ from webapp.suggestions.models import (
     Suggestion,
     SuggestionRating,
 )
+from webapp.suggestions.services.reading import list_counts
 
 # The columns a leader's figures are counted from.
 SUGGESTION_FIGURE_COLUMNS = ("state", "assigned_leader_id", "accepted_at", "answered_at", "due_date",
@@ -77,6 +80,9 @@ def _settle_and_collect(session, flush_context, instances):
     stale = session.info.setdefault("stale_leader_figures", set())
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Suggestion):
+            # The lists' cached counts (reading.py), now and once this commits.
+            list_counts.clear()
+            session.info["clear_list_counts"] = True
             deleted = obj in session.deleted
             if not deleted and (obj in session.new or _changed(obj, SUGGESTION_FIGURE_COLUMNS)):
                 settle(obj)
@@ -85,6 +91,12 @@ def _settle_and_collect(session, flush_context, instances):
         elif isinstance(obj, SuggestionRating):
             if obj in session.new or obj in session.deleted or _changed(obj, RATING_FIGURE_COLUMNS):
                 stale |= _leader_ids(obj, "leader_id")
+
+
+@event.listens_for(Session, "after_commit")
+def _clear_counts_after_commit(session):
+    if session.info.pop("clear_list_counts", False):
+        list_counts.clear()
 
 
 @event.listens_for(Session, "after_flush")

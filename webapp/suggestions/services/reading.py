@@ -1,4 +1,8 @@
 """Reading suggestions: one, a filtered list, the co-signatures and attachments a viewer sees."""
+import threading
+import time
+
+from flask import current_app
 from sqlalchemy import case
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -125,6 +129,51 @@ def list_suggestions(viewer, category_id=None, state=None, leader_id=None, answe
     else:
         raise ValidationError("未知的排序方式", fields={"sort": "可选 " + "、".join(SORTS)})
     return eager(q)
+
+
+class _CountCache:
+    """Counts of the suggestion lists, per process, for SUGGESTION_COUNT_CACHE_SECONDS.
+
+    Counting the visible suggestions grows with the history (~10 ms at 50k on SQLite, on
+    every list page and API call); the total only changes when a suggestion does. Cleared
+    in this process by every flush that changes a suggestion (figures.py) and after its
+    commit; another worker's copy can lag by the TTL at most.
+    """
+
+    def __init__(self, size=512):
+        self.size, self.entries, self.lock = size, {}, threading.Lock()
+
+    def get(self, key, ttl, count):
+        now = time.monotonic()
+        with self.lock:
+            hit = self.entries.get(key)
+        if hit is not None and now - hit[0] < ttl:
+            return hit[1]
+        value = count()
+        with self.lock:
+            if len(self.entries) >= self.size:
+                self.entries.clear()
+            self.entries[key] = (now, value)
+        return value
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+
+
+list_counts = _CountCache()
+
+
+def count_suggestions(viewer, **filters):
+    """How many suggestions `list_suggestions(viewer, **filters)` lists (cached, see above)."""
+    ttl = current_app.config.get("SUGGESTION_COUNT_CACHE_SECONDS", 0)
+    query = list_suggestions(viewer, **filters)
+    if not ttl:
+        return query.order_by(None).count()
+    who = "public" if not is_authenticated(viewer) else ("staff" if viewer.is_staff else viewer.id)
+    filters.pop("sort", None)
+    key = (who, tuple(sorted((k, str(v)) for k, v in filters.items() if v not in (None, "", False))))
+    return list_counts.get(key, ttl, lambda: query.order_by(None).count())
 
 
 def has_supported(user, suggestion):

@@ -105,7 +105,10 @@ def ranking(on=None):
 def latest_answers(leader, limit=5):
     """The leader's latest answers that everyone may read."""
     q = (Suggestion.query.join(LeaderAnswer, LeaderAnswer.suggestion_id == Suggestion.id)
-         .filter(Suggestion.assigned_leader_id == leader.id, Suggestion.state.in_(ANSWERED_STATES),
+         # The answer's own leader too: it is the assigned one (no reassignment after an
+         # answer), and (leader_id, published_at) is the index the newest answers are read from.
+         .filter(LeaderAnswer.leader_id == leader.id,
+                 Suggestion.assigned_leader_id == leader.id, Suggestion.state.in_(ANSWERED_STATES),
                  Suggestion.visibility == Visibility.public.value, Suggestion.hidden_at.is_(None),
                  LeaderAnswer.hidden_at.is_(None), LeaderAnswer.published_at.isnot(None))
          .order_by(LeaderAnswer.published_at.desc(), Suggestion.id.desc()))
