@@ -199,11 +199,13 @@ class Server:
             for _ in range(rounds):
                 base.append(wrk(f"{self.base}{BASELINE_PREFIX}/", seconds)[0])
                 runs.append(wrk(f"{self.base}{page.path}", seconds, cookie))
+                # Sync workers finish the requests wrk left queued; let them before the next run.
+                time.sleep(max(0.3, runs[-1][2] / 1000))
             rps = statistics.median(r[0] for r in runs)
             p50 = statistics.median(r[1] for r in runs)
             p99 = statistics.median(r[2] for r in runs)
             row = Row(page, rps, p50, p99, statistics.median(base), sum(r[3] for r in runs))
-            row.sum_ratio = sum(r[0] for r in runs) / sum(base)
+            row.sum_ratio = sum(r[0] for r in runs) / sum(base) if sum(base) else 0.0
             rows.append(row)
             log(f"  {page.label:28} {rps:8.1f} req/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  "
                 f"baseline {row.baseline_rps:7.1f}  ratio {row.ratio:.3f}" + (f"  ERRORS {row.errors}" if row.errors else ""))

@@ -198,3 +198,38 @@ def test_ranking_and_leader_figures_read_a_few_rows_whatever_the_history(db, mak
     assert len(answered) == 10
     assert all(s.answer_working_days == 0 and s.answer_deadline == "on_time" for s in answered)
     assert services.leader_stats(services.get_leader(leader_id))["answered"] == 10
+
+
+def test_migration_backfills_the_settled_figures(db, make_suggestion, make_leader, make_staff, clock):
+    """The migration that adds the stored figures fills them for suggestions answered before it
+    (and the leaders' figures), with the same values the services store."""
+    import importlib.util
+    from pathlib import Path
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from webapp.suggestions import services
+    from webapp.suggestions.models import LeaderFigures, Suggestion
+
+    leader, staff = make_leader("qc_backfill_leader"), make_staff("qc_backfill_staff")
+    clock.set("2026-11-02 02:00")
+    s = make_suggestion(state="assigned", leader=leader, staff=staff)
+    clock.set("2026-11-25 02:00")   # 17 working days later: past the 15-day deadline
+    services.save_answer(leader, s, "答复内容足够长的一段文字。")
+    db.session.commit()
+    stored = (s.answer_working_days, s.answer_deadline)
+    assert stored == (17, "overdue")
+    expected = services.leader_stats(leader)
+    # As before the migration: no settled figures, no leader figures.
+    db.session.execute(Suggestion.__table__.update().values(answer_working_days=None, answer_deadline=None))
+    db.session.execute(LeaderFigures.__table__.delete())
+    path = next(Path("migrations/versions").glob("*_suggestion_figures_and_indexes_*.py"))
+    spec = importlib.util.spec_from_file_location("figures_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with Operations.context(MigrationContext.configure(db.session.connection())):
+        migration._backfill()
+    db.session.expire_all()
+    assert (s.answer_working_days, s.answer_deadline) == stored
+    assert services.leader_stats(leader) == expected

@@ -37,6 +37,10 @@ def upgrade():
         batch_op.create_index('ix_suggestions_supported_list',
                               ['visibility', 'hidden_at', 'support_count', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_suggestions_state_due', ['state', 'due_date'], unique=False)
+        # The staff queues "联名达标" and "已隐藏" and their counts.
+        batch_op.create_index(batch_op.f('ix_suggestions_threshold_reached_at'), ['threshold_reached_at'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_suggestions_hidden_at'), ['hidden_at'], unique=False)
         batch_op.create_index('ix_suggestions_leader_state_due', ['assigned_leader_id', 'state', 'due_date'],
                               unique=False)
     with op.batch_alter_table('suggestion_answers', schema=None) as batch_op:
@@ -92,6 +96,8 @@ def downgrade():
         batch_op.drop_index('ix_suggestion_answers_leader_published')
     with op.batch_alter_table('suggestions', schema=None) as batch_op:
         batch_op.drop_index('ix_suggestions_leader_state_due')
+        batch_op.drop_index(batch_op.f('ix_suggestions_hidden_at'))
+        batch_op.drop_index(batch_op.f('ix_suggestions_threshold_reached_at'))
         batch_op.drop_index('ix_suggestions_state_due')
         batch_op.drop_index('ix_suggestions_supported_list')
         batch_op.drop_index('ix_suggestions_category_list')

@@ -153,9 +153,9 @@ class Suggestion(db.Model):
     reminded_at = db.Column(db.DateTime)
     # Co-signing (联名): denormalised count of SuggestionSupport rows.
     support_count = db.Column(db.Integer, nullable=False, default=0, server_default="0", index=True)
-    threshold_reached_at = db.Column(db.DateTime)
+    threshold_reached_at = db.Column(db.DateTime, index=True)
     # Moderation: hidden from everyone but the author, the leaders concerned and staff.
-    hidden_at = db.Column(db.DateTime)
+    hidden_at = db.Column(db.DateTime, index=True)
     hidden_reason = db.Column(db.Text)
     hidden_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
 
