@@ -84,7 +84,8 @@ def _filters(args):
 def _list_page(query, total=None):
     """A page of suggestions with what each row shows, without a query per row."""
     page = paginate_by_key(query, Suggestion.id, *parse_page_args(request.args, PER_PAGE, 50), total=total)
-    services.with_people(page.items)
+    # A list row names the leader it is with, not its author.
+    services.with_people(page.items, people=("addressee", "assigned_leader"))
     me = viewer()
     supported = services.supported_ids(me, [s.id for s in page.items])
     deadlines = {s.id: services.deadline(s) for s in page.items if s.state in OPEN_STATES}

@@ -47,14 +47,16 @@ def eager(query, *related):
     return query.options(joinedload(Suggestion.category), *(joinedload(r) for r in related))
 
 
-def with_people(suggestions, timeline=False):
-    """Load every person the rows name (authors, addressees, leaders; on the timeline its
-    actors and subjects) with their roles in two queries, whatever the number of rows, and
-    set them on the rows' relationships. Returns `suggestions`."""
+PEOPLE = ("author", "addressee", "assigned_leader")
+
+
+def with_people(suggestions, timeline=False, people=PEOPLE):
+    """Load every person the rows name (`people`: authors, addressees, leaders; on the
+    timeline its actors and subjects) with their roles in one query, whatever the number of
+    rows, and set them on the rows' relationships. Returns `suggestions`."""
     slots = []  # (object, relationship, user id)
     for s in suggestions:
-        slots += [(s, "author", s.author_id), (s, "addressee", s.addressee_id),
-                  (s, "assigned_leader", s.assigned_leader_id)]
+        slots += [(s, name, getattr(s, f"{name}_id")) for name in people]
         # The answer and follow-up only where the page loaded them (never a query per row here).
         loaded = s.__dict__
         if loaded.get("answer") is not None:
@@ -64,9 +66,9 @@ def with_people(suggestions, timeline=False):
         if timeline:
             for e in s.events:
                 slots += [(e, "actor", e.actor_id), (e, "subject", e.subject_id)]
-    people = accounts.users_by_ids(uid for _, _, uid in slots)
+    found = accounts.users_by_ids(uid for _, _, uid in slots)
     for obj, name, uid in slots:
-        set_committed_value(obj, name, people.get(uid))
+        set_committed_value(obj, name, found.get(uid))
     return suggestions
 
 
