@@ -169,13 +169,16 @@ list_counts = _CountCache()
 def count_suggestions(viewer, **filters):
     """How many suggestions `list_suggestions(viewer, **filters)` lists (cached, see above)."""
     ttl = current_app.config.get("SUGGESTION_COUNT_CACHE_SECONDS", 0)
-    query = list_suggestions(viewer, **filters)
-    if not ttl:
-        return query.order_by(None).count()
-    who = "public" if not is_authenticated(viewer) else ("staff" if viewer.is_staff else viewer.id)
     filters.pop("sort", None)
+
+    def count():
+        return list_suggestions(viewer, **filters).order_by(None).count()
+
+    if not ttl:
+        return count()
+    who = "public" if not is_authenticated(viewer) else ("staff" if viewer.is_staff else viewer.id)
     key = (who, tuple(sorted((k, str(v)) for k, v in filters.items() if v not in (None, "", False))))
-    return list_counts.get(key, ttl, lambda: query.order_by(None).count())
+    return list_counts.get(key, ttl, count)
 
 
 def has_supported(user, suggestion):
