@@ -103,16 +103,29 @@ def ranking(on=None):
 
 
 def latest_answers(leader, limit=5):
-    """The leader's latest answers that everyone may read."""
-    q = (Suggestion.query.join(LeaderAnswer, LeaderAnswer.suggestion_id == Suggestion.id)
-         # The answer's own leader too: it is the assigned one (no reassignment after an
-         # answer), and (leader_id, published_at) is the index the newest answers are read from.
-         .filter(LeaderAnswer.leader_id == leader.id,
-                 Suggestion.assigned_leader_id == leader.id, Suggestion.state.in_(ANSWERED_STATES),
-                 Suggestion.visibility == Visibility.public.value, Suggestion.hidden_at.is_(None),
-                 LeaderAnswer.hidden_at.is_(None), LeaderAnswer.published_at.isnot(None))
-         .order_by(LeaderAnswer.published_at.desc(), Suggestion.id.desc()))
-    return with_people(eager(q, Suggestion.answer).limit(limit).all())
+    """The leader's latest answers that everyone may read.
+
+    Read newest first from the leader's answers, through their (leader_id, published_at)
+    index, a batch at a time, keeping those whose suggestion everyone may read: a join of
+    both tables let SQLite's planner walk every public suggestion instead (1.2 s at 50k).
+    """
+    answers = (db.session.query(LeaderAnswer.suggestion_id)
+               .filter(LeaderAnswer.leader_id == leader.id, LeaderAnswer.published_at.isnot(None),
+                       LeaderAnswer.hidden_at.is_(None))
+               .order_by(LeaderAnswer.published_at.desc(), LeaderAnswer.suggestion_id.desc()))
+    found, offset, batch = [], 0, max(4 * limit, 20)
+    # At most 10 batches: a leader whose last 200 answers are all private shows fewer.
+    while len(found) < limit and offset < 10 * batch:
+        ids = [i for (i,) in answers.limit(batch).offset(offset)]
+        if not ids:
+            break
+        readable = {s.id: s for s in eager(Suggestion.query, Suggestion.answer).filter(
+            Suggestion.id.in_(ids), Suggestion.assigned_leader_id == leader.id,
+            Suggestion.state.in_(ANSWERED_STATES), Suggestion.visibility == Visibility.public.value,
+            Suggestion.hidden_at.is_(None))}
+        found += [readable[i] for i in ids if i in readable]
+        offset += batch
+    return with_people(found[:limit])
 
 
 # --- reminders (cron) -------------------------------------------------------------------------
