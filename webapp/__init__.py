@@ -119,6 +119,8 @@ def _init_extensions(app):
     uploads.init_app(app)
     idempotency.init_app(app)
 
+    from sqlalchemy.orm import joinedload
+
     from webapp.accounts.models import AnonymousUser, User
 
     login_manager.anonymous_user = AnonymousUser
@@ -129,7 +131,8 @@ def _init_extensions(app):
             uid, version = (int(p) for p in str(user_id).split(":", 1))
         except ValueError:
             return None
-        user = db.session.get(User, uid)
+        # Roles joined in: one query for the signed-in user on every page, not two.
+        user = db.session.get(User, uid, options=[joinedload(User.role_grants)])
         if user is None or user.session_version != version or user.is_suspended:
             return None
         return user

@@ -93,6 +93,9 @@ def load_config():
         "SUGGESTION_REMIND_DAYS": _int("SUGGESTION_REMIND_DAYS", 3),
         "SUGGESTION_SUPPORT_THRESHOLD": _int("SUGGESTION_SUPPORT_THRESHOLD", 100),
         "SUGGESTION_STATS_MIN_SAMPLE": _int("SUGGESTION_STATS_MIN_SAMPLE", 10),
+        # Seconds a worker keeps the suggestion lists' totals (cleared by its own changes;
+        # other workers' can lag this long). 0: count on every page.
+        "SUGGESTION_COUNT_CACHE_SECONDS": _int("SUGGESTION_COUNT_CACHE_SECONDS", 30),
         "SUGGESTION_POST_LIMIT": _int("SUGGESTION_POST_LIMIT", 5),
         "SUGGESTION_POST_WINDOW": _int("SUGGESTION_POST_WINDOW", 24 * 3600),
         "SUGGESTION_MAX_ATTACHMENTS": _int("SUGGESTION_MAX_ATTACHMENTS", 5),

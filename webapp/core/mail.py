@@ -3,6 +3,7 @@ file outbox (MAIL_OUTBOX_DIR) as an .eml file and logged, for development and te
 
 `send_mail` queues the message until the current transaction commits; `send_mail_now` does not.
 """
+import os
 import smtplib
 import threading
 import uuid
@@ -42,7 +43,10 @@ def deliver(msg, config, logger):
     outbox.mkdir(parents=True, exist_ok=True)
     name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
     path = outbox / name
-    path.write_bytes(bytes(msg))
+    # Written under another name and renamed: a reader of the outbox never sees half a message.
+    partial = outbox / (name + ".part")
+    partial.write_bytes(bytes(msg))
+    os.replace(partial, path)
     logger.info("mail to %s written to outbox %s: %s", msg["To"], path, msg["Subject"])
     return path
 

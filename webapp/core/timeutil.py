@@ -7,6 +7,7 @@ history — time-machine is a test dependency and not installed in production.
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -16,6 +17,11 @@ _clock = ContextVar("clock", default=None)
 
 def local_zone():
     name = current_app.config.get("TIMEZONE", "Asia/Shanghai") if has_app_context() else "Asia/Shanghai"
+    return _zone(name)
+
+
+@lru_cache(maxsize=16)
+def _zone(name):
     return ZoneInfo(name)
 
 

@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from webapp.api import api_route
 from webapp.api.schemas import PageArgs, page_from_list, page_of
-from webapp.core.pagination import paginate
+from webapp.core.pagination import paginate, paginate_by_key
 from webapp.core.permissions import guard
 from webapp.suggestions import services
+from webapp.suggestions.models import Suggestion
 from webapp.suggestions.schemas import (
     AnswerSchema,
     AssignmentSchema,
@@ -84,7 +85,11 @@ def submit_suggestion(title, body, category_id, visibility, addressee_id=None, a
 def list_suggestions(page, per_page, sort, mine, category_id=None, state=None, leader_id=None, answered=None):
     query = services.list_suggestions(current_user, category_id=category_id, state=state, leader_id=leader_id,
                                       answered=answered, sort=sort, mine=mine)
-    return paginate(query, page, per_page)
+    total = services.count_suggestions(current_user, category_id=category_id, state=state, leader_id=leader_id,
+                                       answered=answered, mine=mine)
+    result = paginate_by_key(query, Suggestion.id, page, per_page, total=total)
+    services.with_people(result.items)
+    return result
 
 
 @api_route("/suggestions/categories", methods=["GET"], summary="The categories a suggestion can be filed under",

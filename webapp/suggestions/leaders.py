@@ -60,7 +60,9 @@ def inbox():
     tab = request.args.get("tab", "pending")
     query = services.leader_inbox(current_user, tab)  # 403 for anyone but a leader, 404 for an unknown tab
     page, per_page = parse_page_args(request.args, default_per_page=20)
-    result = paginate(query, page, per_page)
+    counts = services.inbox_counts(current_user)
+    result = paginate(query, page, per_page, total=counts[tab])
+    services.with_people(result.items)
     deadlines = {s.id: services.deadline(s) for s in result.items}
     return render_template("suggestions/leader_inbox.html", tab=tab, tabs=services.INBOX_TABS,
-                           counts=services.inbox_counts(current_user), page=result, deadlines=deadlines)
+                           counts=counts, page=result, deadlines=deadlines)

@@ -36,9 +36,11 @@ def queue():
     if key not in services.STAFF_QUEUES:
         key = "screening"
     page, per_page = parse_page_args(request.args, default_per_page=25)
-    result = paginate(services.staff_queue(current_user, key), page, per_page)
-    counts = services.staff_queue_counts(current_user)
-    counts["all"] = services.staff_queue(current_user, "all").order_by(None).count()
+    counts = services.staff_queue_counts(current_user, with_all=True)
+    # The tab's count is the page's total (the capped "all" one counts as its cap).
+    total = counts[key] if isinstance(counts[key], int) else services.ALL_COUNT_CAP
+    result = paginate(services.staff_queue(current_user, key), page, per_page, total=total)
+    services.with_people(result.items)
     return render_template("suggestions/manage_queue.html", queue=key, queues=services.STAFF_QUEUES,
                            counts=counts, page=result, today=services.today(),
                            deadlines={s.id: services.deadline(s) for s in result.items})

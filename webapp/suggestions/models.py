@@ -126,6 +126,18 @@ class LeaderProfile(db.Model):
 
 class Suggestion(db.Model):
     __tablename__ = "suggestions"
+    # The indexes the pages read through (bench/README.md): the public list and its count
+    # (visibility, not hidden, newest first, with the state in the index so that a state
+    # filter or a state-based visibility rule is checked without reading the row), the same
+    # per category, the state + due-date queues (overdue, reminders) and the leader's inbox.
+    __table_args__ = (
+        db.Index("ix_suggestions_list", "visibility", "hidden_at", "created_at", "id", "state"),
+        db.Index("ix_suggestions_category_list", "category_id", "visibility", "hidden_at", "created_at", "id",
+                 "state"),
+        db.Index("ix_suggestions_supported_list", "visibility", "hidden_at", "support_count", "created_at", "id"),
+        db.Index("ix_suggestions_state_due", "state", "due_date"),
+        db.Index("ix_suggestions_leader_state_due", "assigned_leader_id", "state", "due_date"),
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     author_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -154,14 +166,18 @@ class Suggestion(db.Model):
     assigned_leader_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     assigned_at = db.Column(db.DateTime)
     answered_at = db.Column(db.DateTime)
+    # Settled by the answer and never recomputed (services/figures.py): the working days it
+    # took from acceptance, and whether it came on time ("on_time" / "overdue" / "long_overdue").
+    answer_working_days = db.Column(db.Integer)
+    answer_deadline = db.Column(db.String(16))
     closed_at = db.Column(db.DateTime)
     # The deadline reminder already sent to the current assignee (reset on reassignment).
     reminded_at = db.Column(db.DateTime)
     # Co-signing (联名): denormalised count of SuggestionSupport rows.
     support_count = db.Column(db.Integer, nullable=False, default=0, server_default="0", index=True)
-    threshold_reached_at = db.Column(db.DateTime)
+    threshold_reached_at = db.Column(db.DateTime, index=True)
     # Moderation: hidden from everyone but the author, the leaders concerned and staff.
-    hidden_at = db.Column(db.DateTime)
+    hidden_at = db.Column(db.DateTime, index=True)
     hidden_reason = db.Column(db.Text)
     hidden_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -234,10 +250,24 @@ class Suggestion(db.Model):
         return answer if answer is not None and answer.published_at is not None else None
 
 
+class LeaderFigures(db.Model):
+    """A leader's figures that only change when one of their suggestions or ratings does:
+    received and answered counts, answers that came late, the histogram of working days
+    taken and the ratings. Recounted by the flush that changes them (services/figures.py),
+    so the ranking and the leader page read one row per leader, not the history."""
+
+    __tablename__ = "suggestion_leader_figures"
+
+    leader_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    counts = db.Column(db.JSON, nullable=False)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+
 class LeaderAnswer(db.Model):
     """The leader's answer: a draft until `published_at` is set. One per suggestion."""
 
     __tablename__ = "suggestion_answers"
+    __table_args__ = (db.Index("ix_suggestion_answers_leader_published", "leader_id", "published_at"),)
 
     id = db.Column(db.Integer, primary_key=True)
     suggestion_id = db.Column(db.Integer, db.ForeignKey("suggestions.id", ondelete="CASCADE"),

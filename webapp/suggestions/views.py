@@ -31,7 +31,7 @@ from webapp.core.forms import (
     redirect_after_submission,
     show_service_error,
 )
-from webapp.core.pagination import paginate, parse_page_args
+from webapp.core.pagination import paginate_by_key, parse_page_args
 from webapp.core.permissions import is_staff
 from webapp.suggestions import services
 from webapp.suggestions.forms import (
@@ -52,7 +52,15 @@ from webapp.suggestions.forms import (
     choices,
     leader_label,
 )
-from webapp.suggestions.models import BODY_MAX, OPEN_STATES, PUBLISHED_STATES, TITLE_MAX, SuggestionState, Visibility
+from webapp.suggestions.models import (
+    BODY_MAX,
+    OPEN_STATES,
+    PUBLISHED_STATES,
+    TITLE_MAX,
+    Suggestion,
+    SuggestionState,
+    Visibility,
+)
 from webapp.suggestions.schemas import SuggestionListArgs
 from webapp.suggestions.services.rules import why_not_edit
 
@@ -82,7 +90,7 @@ def login_to_act(view):
 
 
 def _leader_choices(first):
-    return choices([("", first)] + [(leader.id, leader_label(leader)) for leader in services.leaders()])
+    return choices([("", first)] + [(leader.id, leader_label(leader)) for leader in services.leader_names()])
 
 
 @bp.app_template_global()
@@ -127,9 +135,11 @@ def _filters(args):
     return {name: values.get(name) for name in FILTERS}
 
 
-def _list_page(query):
+def _list_page(query, total=None):
     """A page of suggestions with what each row shows, without a query per row."""
-    page = paginate(query, *parse_page_args(request.args, PER_PAGE, 50))
+    page = paginate_by_key(query, Suggestion.id, *parse_page_args(request.args, PER_PAGE, 50), total=total)
+    # A list row names the leader it is with, not its author.
+    services.with_people(page.items, people=("addressee", "assigned_leader"))
     me = viewer()
     supported = services.supported_ids(me, [s.id for s in page.items])
     deadlines = {s.id: services.deadline(s) for s in page.items if s.state in OPEN_STATES}
@@ -147,7 +157,8 @@ def index():
     me = viewer()
     states = [s for s in SuggestionState if is_staff(me) or s.value in PUBLISHED_STATES]
     form.state.choices = choices([("", "全部状态")] + [(s.value, s.title) for s in states])
-    page, supported, deadlines = _list_page(services.list_suggestions(viewer(), **filters))
+    page, supported, deadlines = _list_page(services.list_suggestions(viewer(), **filters),
+                                            total=services.count_suggestions(viewer(), **filters))
     return render_template("suggestions/index.html", form=form, page=page, supported=supported,
                            deadlines=deadlines, threshold=services.support_threshold(),
                            filtered=any(v not in (None, "newest") for v in filters.values()))
@@ -156,7 +167,8 @@ def index():
 @bp.route("/mine")
 @login_required
 def mine():
-    page, supported, deadlines = _list_page(services.list_suggestions(viewer(), mine=True))
+    page, supported, deadlines = _list_page(services.list_suggestions(viewer(), mine=True),
+                                            total=services.count_suggestions(viewer(), mine=True))
     return render_template("suggestions/mine.html", page=page, supported=supported, deadlines=deadlines,
                            threshold=services.support_threshold())
 
@@ -268,41 +280,56 @@ def similar():
 
 # ---------------------------------------------------------------- reading
 
-def _forms_for(suggestion):
-    """Every form the detail page may show, empty (or prefilled with the leader's draft)."""
+# Which permission (`can` key below) shows each form of the detail page.
+FORM_PERMISSIONS = {"support": "support", "answer": "answer", "follow_up": "follow_up", "reply": "reply",
+                    "rating": "rate", "accept": "screen", "reject": "screen", "assign": "assign", "close": "close",
+                    "hide": "hide", "unhide": "unhide", "answer_hide": "hide_answer",
+                    "answer_unhide": "unhide_answer", "unsupport": "withdraw_support", "withdraw": "withdraw",
+                    "category": "recategorise"}
+
+
+def _forms_for(suggestion, can):
+    """The forms the viewer may use on the page, empty (or prefilled with the leader's
+    draft); none for a visitor who can do nothing, and no leader or reason list unless a
+    staff form needs it."""
     draft = suggestion.answer if suggestion.answer is not None and suggestion.answer.is_draft else None
-    forms = {
-        "support": ActionForm(formdata=None, prefix="support"),
-        "answer": AnswerForm(formdata=None, body=draft.body if draft else ""),
-        "follow_up": FollowUpForm(formdata=None),
-        "reply": FollowUpAnswerForm(formdata=None, prefix="reply"),
-        "rating": RatingForm(formdata=None),
-        "accept": AcceptForm(formdata=None, prefix="accept"),
-        "reject": RejectForm(formdata=None, prefix="reject"),
-        "assign": AssignForm(formdata=None, prefix="assign"),
-        "close": CloseForm(formdata=None, prefix="close"),
-        "hide": HideForm(formdata=None, prefix="hide"),
-        "unhide": ActionForm(formdata=None, prefix="unhide"),
-        "answer_hide": HideForm(formdata=None, prefix="answer_hide"),
-        "answer_unhide": ActionForm(formdata=None, prefix="answer_unhide"),
-        "unsupport": ActionForm(formdata=None, prefix="unsupport"),
-        "withdraw": WithdrawForm(formdata=None, prefix="withdraw"),
-        "category": CategoryForm(formdata=None, prefix="category"),
+    makers = {
+        "support": lambda: ActionForm(formdata=None, prefix="support"),
+        "answer": lambda: AnswerForm(formdata=None, body=draft.body if draft else ""),
+        "follow_up": lambda: FollowUpForm(formdata=None),
+        "reply": lambda: FollowUpAnswerForm(formdata=None, prefix="reply"),
+        "rating": lambda: RatingForm(formdata=None),
+        "accept": lambda: AcceptForm(formdata=None, prefix="accept"),
+        "reject": lambda: RejectForm(formdata=None, prefix="reject"),
+        "assign": lambda: AssignForm(formdata=None, prefix="assign"),
+        "close": lambda: CloseForm(formdata=None, prefix="close"),
+        "hide": lambda: HideForm(formdata=None, prefix="hide"),
+        "unhide": lambda: ActionForm(formdata=None, prefix="unhide"),
+        "answer_hide": lambda: HideForm(formdata=None, prefix="answer_hide"),
+        "answer_unhide": lambda: ActionForm(formdata=None, prefix="answer_unhide"),
+        "unsupport": lambda: ActionForm(formdata=None, prefix="unsupport"),
+        "withdraw": lambda: WithdrawForm(formdata=None, prefix="withdraw"),
+        "category": lambda: CategoryForm(formdata=None, prefix="category"),
     }
-    return forms
+    return {key: make() for key, make in makers.items() if can[FORM_PERMISSIONS[key]]}
 
 
 def _fill_choices(forms, suggestion):
-    people = [(leader.id, leader_label(leader)) for leader in services.leaders()]
-    first = "交办给收信领导" if suggestion.addressee_id else "暂不交办"
-    forms["accept"].leader_id.choices = choices([("", first)] + people)
-    # Reassigning (改派) to the leader who has it already would only be refused.
-    others = [(value, label) for value, label in people if value != suggestion.assigned_leader_id]
-    forms["assign"].leader_id.choices = choices([("", "请选择领导")] + others)
-    forms["reject"].reason_id.choices = choices([("", "请选择理由")] + [(r.id, r.title) for r in
-                                                                    services.screening_reasons()])
-    forms["category"].category_id.choices = choices(
-        [("", "请选择分类")] + [(c.id, c.name) for c in services.categories() if c.id != suggestion.category_id])
+    if "accept" in forms or "assign" in forms:
+        people = [(leader.id, leader_label(leader)) for leader in services.leader_names()]
+        first = "交办给收信领导" if suggestion.addressee_id else "暂不交办"
+        if "accept" in forms:
+            forms["accept"].leader_id.choices = choices([("", first)] + people)
+        if "assign" in forms:
+            # Reassigning (改派) to the leader who has it already would only be refused.
+            others = [(value, label) for value, label in people if value != suggestion.assigned_leader_id]
+            forms["assign"].leader_id.choices = choices([("", "请选择领导")] + others)
+    if "reject" in forms:
+        forms["reject"].reason_id.choices = choices([("", "请选择理由")] + [(r.id, r.title) for r in
+                                                                        services.screening_reasons()])
+    if "category" in forms:
+        forms["category"].category_id.choices = choices(
+            [("", "请选择分类")] + [(c.id, c.name) for c in services.categories() if c.id != suggestion.category_id])
 
 
 def _permissions(suggestion, me):
@@ -334,12 +361,13 @@ def _permissions(suggestion, me):
 def render_detail(suggestion, submitted=None, status=200):
     """The suggestion's page; `submitted` maps a form key to a form that came back with errors."""
     me = viewer()
-    forms = _forms_for(suggestion)
+    can = _permissions(suggestion, me)
+    forms = _forms_for(suggestion, can)
     forms.update(submitted or {})
     _fill_choices(forms, suggestion)
     threshold = services.support_threshold()
     return render_template(
-        "suggestions/detail.html", suggestion=suggestion, forms=forms, can=_permissions(suggestion, me),
+        "suggestions/detail.html", suggestion=suggestion, forms=forms, can=can,
         deadline=services.deadline(suggestion), answer=services.answer_visible_to(suggestion, me),
         supported=services.has_supported(me, suggestion), threshold=threshold,
         staff_events=services.STAFF_EVENT_KINDS, staff_actor_name=services.STAFF_ACTOR_NAME, open_states=OPEN_STATES,
@@ -351,7 +379,7 @@ def render_detail(suggestion, submitted=None, status=200):
 
 @bp.route("/<int:suggestion_id>")
 def detail(suggestion_id):
-    return render_detail(services.get_suggestion(suggestion_id, viewer()))
+    return render_detail(services.suggestion_page(suggestion_id, viewer()))
 
 
 @bp.route("/<int:suggestion_id>/attachments/<int:attachment_id>")

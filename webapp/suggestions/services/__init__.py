@@ -12,6 +12,7 @@
 - queues.py         the leader's inbox and the staff queues
 - deadlines.py      the answer deadline as a viewer sees it
 - stats.py          leaders' figures and ranking
+- figures.py        what an answer settles, stored; leaders' cached figures invalidated on change
 - reminders.py      deadline reminders (cron)
 - managed_lists.py  categories and screening reasons
 - people.py         leaders and staff, asked of the accounts capability
@@ -36,6 +37,7 @@ from webapp.suggestions.models import (  # noqa: F401
     TITLE_MAX,
     TITLE_MIN,
 )
+from webapp.suggestions.services import figures  # noqa: F401  (its session hooks settle and invalidate)
 from webapp.suggestions.services.authoring import edit, withdraw  # noqa: F401
 from webapp.suggestions.services.cosigning import support, withdraw_support  # noqa: F401
 from webapp.suggestions.services.deadlines import deadline, screening_late  # noqa: F401
@@ -66,11 +68,24 @@ from webapp.suggestions.services.managed_lists import (  # noqa: F401
     usage_counts,
 )
 from webapp.suggestions.services.moderation import hide, hide_answer, recategorise, unhide, unhide_answer  # noqa: F401
-from webapp.suggestions.services.people import get_leader, leaders, leaders_query, staff_users  # noqa: F401
-from webapp.suggestions.services.queues import inbox_counts, leader_inbox, staff_queue, staff_queue_counts  # noqa: F401
+from webapp.suggestions.services.people import (  # noqa: F401
+    get_leader,
+    leader_names,
+    leaders,
+    leaders_query,
+    staff_users,
+)
+from webapp.suggestions.services.queues import (  # noqa: F401
+    ALL_COUNT_CAP,
+    inbox_counts,
+    leader_inbox,
+    staff_queue,
+    staff_queue_counts,
+)
 from webapp.suggestions.services.reading import (  # noqa: F401
     answer_visible_to,
     attachment_for,
+    count_suggestions,
     draft_visible_to,
     eager,
     get_suggestion,
@@ -78,8 +93,10 @@ from webapp.suggestions.services.reading import (  # noqa: F401
     list_suggestions,
     profile_suggestions,
     referenced_attachments,
+    suggestion_page,
     supported_ids,
     visible_filter,
+    with_people,
 )
 from webapp.suggestions.services.reminders import send_reminders  # noqa: F401
 from webapp.suggestions.services.rules import (  # noqa: F401

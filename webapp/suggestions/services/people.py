@@ -13,6 +13,11 @@ def leaders():
     return leaders_query().all()
 
 
+def leader_names():
+    """(id, display_name, real_name, position) of the leaders, for the pages' selects."""
+    return accounts.names_with_role(Role.leader, verified=True)
+
+
 def get_leader(leader_id):
     user = accounts.find_user_by_id(leader_id)
     if user is None or not user.is_verified_leader or user.is_suspended:

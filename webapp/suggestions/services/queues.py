@@ -1,9 +1,10 @@
 """Work lists: the leader's inbox and the staff queues, each sorted by what is due first."""
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_, select
 
 from webapp.accounts.models import Role
 from webapp.core.errors import NotFound
 from webapp.core.permissions import require_role, require_staff
+from webapp.extensions import db
 from webapp.suggestions.models import ANSWERED_STATES, OPEN_STATES, Suggestion, SuggestionFollowUp, SuggestionState
 from webapp.suggestions.services.reading import eager
 from webapp.suggestions.services.settings import INBOX_TABS, STAFF_QUEUES, today
@@ -27,11 +28,13 @@ def leader_inbox(leader, tab="pending"):
         q = q.order_by(Suggestion.answered_at.desc(), Suggestion.id.desc())
     else:
         raise NotFound("未知的分类")
-    return eager(q)
+    return eager(q, Suggestion.answer, Suggestion.follow_up)
 
 
 def inbox_counts(leader):
-    return {tab: leader_inbox(leader, tab).order_by(None).count() for tab in INBOX_TABS}
+    """{tab: count} of the leader's inbox in one statement."""
+    counts = [_count_of(leader_inbox(leader, tab)) for tab in INBOX_TABS]
+    return dict(zip(INBOX_TABS, db.session.execute(select(*counts)).one(), strict=True))
 
 
 
@@ -57,8 +60,30 @@ def staff_queue(actor, queue="screening"):
     return eager(q)
 
 
-def staff_queue_counts(actor):
-    return {key: staff_queue(actor, key).order_by(None).count() for key in STAFF_QUEUES if key != "all"}
+# The "all" queue's count stops here: counting every suggestion ever received on every view
+# of the staff pages would grow with the history (shown as "10000+").
+ALL_COUNT_CAP = 10000
+
+
+def _count_of(query, cap=None):
+    ids = query.order_by(None).with_entities(Suggestion.id)
+    if cap is not None:
+        ids = ids.limit(cap + 1)
+    return select(func.count()).select_from(ids.subquery()).scalar_subquery()
+
+
+def staff_queue_counts(actor, with_all=False):
+    """{queue: count} in one statement (each count reads its own index). With `with_all`,
+    also "all", capped at ALL_COUNT_CAP (then the string "10000+")."""
+    keys = [key for key in STAFF_QUEUES if key != "all"]
+    counts = [_count_of(staff_queue(actor, key)) for key in keys]
+    if with_all:
+        keys.append("all")
+        counts.append(_count_of(staff_queue(actor, "all"), cap=ALL_COUNT_CAP))
+    result = dict(zip(keys, db.session.execute(select(*counts)).one(), strict=True))
+    if with_all and result["all"] > ALL_COUNT_CAP:
+        result["all"] = f"{ALL_COUNT_CAP}+"
+    return result
 
 
 # --- statistics ---------------------------------------------------------------------------

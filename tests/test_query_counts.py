@@ -1,0 +1,235 @@
+"""Every page reads a bounded number of SQL queries, whatever the number of rows it shows.
+
+Each (viewer, page) is measured twice: on a first batch of suggestions in every state (with
+co-signatures, follow-ups, ratings, reassignments, notifications and audit entries), then
+after two more such batches by other people. Both must stay within QUERY_BUDGET, and the
+second may not need more than the first: a query per row (inbox follow-ups, timeline people,
+leaders' roles) or a form built for a visitor who cannot use it shows up here.
+"""
+import pytest
+
+from tests.staff_helpers import signed_in  # noqa: F401  (fixture)
+from tests.test_suggestions_web import count_queries
+
+QUERY_BUDGET = 10
+
+
+@pytest.fixture
+def site(make_user, make_member, make_leader, make_staff, make_admin, make_suggestion, suggestion_lists):
+    from webapp.suggestions import services
+
+    people = {
+        "member": make_member("qc_member", display_name="查询会员"),
+        "leader": make_leader("qc_leader", real_name="查询领导", position="副主席"),
+        "other_leader": make_leader("qc_leader2", real_name="另一领导", position="秘书长"),
+        "staff": make_staff("qc_staff"),
+        "admin": make_admin("qc_admin"),
+    }
+    made = {}
+
+    def batch(n):
+        author = make_member(f"qc_author{n}", display_name=f"作者{n}")
+        signer = make_member(f"qc_signer{n}")
+        kw = {"author": author, "staff": people["staff"]}
+        lead = {"leader": people["leader"], **kw}
+        s = {
+            "submitted": make_suggestion(state="submitted", title=f"待受理的查询建议 {n}", **kw),
+            "addressed": make_suggestion(state="submitted", title=f"致领导的查询建议 {n}",
+                                         addressee=people["leader"], **kw),
+            "refused": make_suggestion(state="not_accepted", title=f"不予受理的查询建议 {n}", **kw),
+            "accepted": make_suggestion(state="accepted", title=f"待交办的查询建议 {n}", **kw),
+            "assigned": make_suggestion(state="assigned", title=f"办理中的查询建议 {n}", **lead),
+            "answered": make_suggestion(state="answered", title=f"已答复的查询建议 {n}", **lead),
+            "closed": make_suggestion(state="closed", title=f"已办结的查询建议 {n}", **lead),
+            "private": make_suggestion(state="answered", title=f"不公开的查询建议 {n}", visibility="private",
+                                       **lead),
+            "member_own": make_suggestion(state="answered", title=f"会员自己的查询建议 {n}",
+                                          author=people["member"], staff=people["staff"],
+                                          leader=people["leader"]),
+        }
+        # A timeline with more people: reassigned twice, a follow-up asked and answered.
+        long = make_suggestion(state="assigned", title=f"时间线长的查询建议 {n}", **lead)
+        services.assign(people["staff"], long, people["other_leader"].id, note="改派")
+        services.assign(people["staff"], long, people["leader"].id, note="再改派")
+        services.save_answer(people["leader"], long, "答复内容足够长的一段文字。")
+        services.ask_follow_up(author, long, "追问的问题是什么？")
+        services.ask_follow_up(people["member"], s["member_own"], "会员的追问是什么？")
+        s["long"] = long
+        for target in (s["accepted"], s["assigned"]):  # co-signing opens on acceptance (先审后发)
+            services.support(signer, target)
+            services.support(people["member"], target)
+        services.hide(people["staff"], s["closed"], "测试隐藏")
+        from webapp.extensions import db
+
+        db.session.commit()
+        made.setdefault("first", s)
+        return s
+
+    return {"people": people, "batch": batch, "made": made, "lists": suggestion_lists}
+
+
+def pages(site):
+    """(viewer, url) of every page; viewers are keys of site["people"] or None (anonymous)."""
+    s = site["made"]["first"]
+    leader = site["people"]["leader"]
+    category = site["lists"]["categories"][0]
+    member = site["people"]["member"]
+    suggestion_pages = [
+        "/suggestions/", "/suggestions/?per_page=2&page=2", f"/suggestions/?category_id={category.id}",
+        "/suggestions/?state=answered", "/suggestions/?answered=yes", "/suggestions/?sort=supported",
+        "/suggestions/?sort=waiting", f"/suggestions/?leader_id={leader.id}",
+        f"/suggestions/{s['answered'].id}", f"/suggestions/{s['long'].id}", "/leaders/", f"/leaders/{leader.id}",
+    ]
+    rows = [(None, "/")] + [(None, url) for url in suggestion_pages]
+    rows += [("member", url) for url in ["/", *suggestion_pages, "/suggestions/mine", "/suggestions/new",
+                                         f"/suggestions/{s['member_own'].id}", "/notifications/",
+                                         "/notifications/?unread=1", f"/u/{member.username}",
+                                         "/account/profile", "/account/password", "/account/verification"]]
+    rows += [("leader", url) for url in ["/", "/suggestions/", f"/suggestions/{s['assigned'].id}",
+                                         f"/suggestions/{s['long'].id}", "/leaders/inbox",
+                                         "/leaders/inbox?tab=overdue", "/leaders/inbox?tab=answered",
+                                         "/leaders/inbox?per_page=2&page=2", "/notifications/"]]
+    staff_pages = ["/", "/suggestions/", f"/suggestions/{s['submitted'].id}", f"/suggestions/{s['addressed'].id}",
+                   f"/suggestions/{s['accepted'].id}", f"/suggestions/{s['assigned'].id}",
+                   f"/suggestions/{s['answered'].id}", f"/suggestions/{s['closed'].id}",
+                   *[f"/admin/suggestions/?queue={q}" for q in
+                     ("screening", "unassigned", "overdue", "threshold", "hidden", "all")],
+                   "/admin/suggestions/?queue=all&per_page=2&page=2",
+                   "/admin/suggestions/categories", "/admin/suggestions/reasons", "/admin/", "/admin/users",
+                   "/admin/verifications", "/admin/audit", "/admin/audit?page=2&per_page=2"]
+    rows += [("staff", url) for url in staff_pages]
+    rows += [("admin", url) for url in ("/admin/", "/admin/users", f"/admin/users/{member.id}")]
+    return rows
+
+
+def test_every_page_reads_a_bounded_number_of_queries(app, db, client, signed_in, site):
+    site["batch"](1)
+    clients = {None: client, **{key: signed_in(person) for key, person in site["people"].items()}}
+    urls = pages(site)
+
+    def measure():
+        counts = {}
+        for who, url in urls:
+            db.session.expunge_all()
+            with count_queries(db) as statements:
+                resp = clients[who].get(url)
+            assert resp.status_code == 200, (who, url, resp.status_code)
+            counts[(who, url)] = statements
+        db.session.expunge_all()
+        # The factories' people and lists, back in the session for the next batch.
+        for obj in [*site["people"].values(), *site["lists"]["categories"], *site["lists"]["reasons"]]:
+            db.session.add(obj)
+        return counts
+
+    few = measure()
+    site["batch"](2)
+    site["batch"](3)
+    many = measure()
+    over = {key: len(q) for key, q in many.items() if len(q) > QUERY_BUDGET}
+    assert not over, f"over {QUERY_BUDGET} queries: {over}"
+    grew = {key: (len(few[key]), len(many[key])) for key in many if len(many[key]) > len(few[key])}
+    assert not grew, f"query count grew with the rows shown: {grew}"
+
+
+def test_anonymous_visitors_get_no_staff_forms_or_leader_lists(client, site, db):
+    """The suggestion page for a visitor loads neither the leaders (for the assign form) nor
+    the screening reasons, and shows no form."""
+    site["batch"](1)
+    url = f"/suggestions/{site['made']['first']['answered'].id}"
+    db.session.expunge_all()
+    with count_queries(db) as statements:
+        page = client.get(url).get_data(as_text=True)
+    assert "<form" not in page.split("<main", 1)[-1].split("</main>", 1)[0]
+    assert not [q for q in statements if "FROM suggestion_screening_reasons" in q]   # the reasons list
+    assert not [q for q in statements if "user_roles.role IN" in q]                  # the leaders list
+
+
+def test_list_totals_follow_changes_with_the_count_cache_on(app, client, make_suggestion, db, make_staff):
+    """The lists' totals are cached per worker (SUGGESTION_COUNT_CACHE_SECONDS) and cleared by
+    this worker's own changes: a new, hidden or refused suggestion shows in the next total."""
+    import re
+
+    from webapp.suggestions import services
+
+    assert app.config["SUGGESTION_COUNT_CACHE_SECONDS"] > 0
+
+    def total():
+        resp = client.get("/api/v1/suggestions")
+        assert resp.status_code == 200
+        return resp.get_json()["total"]
+
+    staff = make_staff("qc_counter")
+    first = make_suggestion(state="answered", staff=staff)
+    assert total() == 1
+    second = make_suggestion(state="assigned", staff=staff)
+    assert total() == 2
+    services.hide(staff, second, "测试隐藏")
+    db.session.commit()
+    assert total() == 1
+    page = client.get("/suggestions/").get_data(as_text=True)
+    assert re.findall(r'data-suggestion-id="(\d+)"', page) == [str(first.id)]
+
+
+def test_ranking_and_leader_figures_read_a_few_rows_whatever_the_history(db, make_suggestion, make_leader,
+                                                                          make_staff, make_member):
+    """The ranking and a leader's figures read stored figures: the same number of queries
+    with 2 or 12 answered suggestions; what an answer settles is stored on it."""
+    from webapp.suggestions import services
+
+    leader, staff, author = make_leader("qc_rank_leader"), make_staff("qc_rank_staff"), make_member("qc_rank_author")
+    leader_id = leader.id
+
+    def measure():
+        db.session.expire_all()
+        with count_queries(db) as ranking:
+            services.ranking()
+        with count_queries(db) as figures:
+            services.leader_stats(services.get_leader(leader_id))
+        return len(ranking), len(figures)
+
+    made = [make_suggestion(state="closed", leader=leader, staff=staff, author=author) for _ in range(2)]
+    few = measure()
+    made += [make_suggestion(state=state, leader=leader, staff=staff, author=author)
+             for state in ["closed", "answered", "assigned"] * 4]
+    assert measure() == few
+    from webapp.suggestions.models import Suggestion
+
+    answered = Suggestion.query.filter(Suggestion.answered_at.isnot(None)).all()
+    assert len(answered) == 10
+    assert all(s.answer_working_days == 0 and s.answer_deadline == "on_time" for s in answered)
+    assert services.leader_stats(services.get_leader(leader_id))["answered"] == 10
+
+
+def test_migration_backfills_the_settled_figures(db, make_suggestion, make_leader, make_staff, clock):
+    """The migration that adds the stored figures fills them for suggestions answered before it
+    (and the leaders' figures), with the same values the services store."""
+    import importlib.util
+    from pathlib import Path
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from webapp.suggestions import services
+    from webapp.suggestions.models import LeaderFigures, Suggestion
+
+    leader, staff = make_leader("qc_backfill_leader"), make_staff("qc_backfill_staff")
+    clock.set("2026-11-02 02:00")
+    s = make_suggestion(state="assigned", leader=leader, staff=staff)
+    clock.set("2026-11-25 02:00")   # 17 working days later: past the 15-day deadline
+    services.save_answer(leader, s, "答复内容足够长的一段文字。")
+    db.session.commit()
+    stored = (s.answer_working_days, s.answer_deadline)
+    assert stored == (17, "overdue")
+    expected = services.leader_stats(leader)
+    # As before the migration: no settled figures, no leader figures.
+    db.session.execute(Suggestion.__table__.update().values(answer_working_days=None, answer_deadline=None))
+    db.session.execute(LeaderFigures.__table__.delete())
+    path = next(Path("migrations/versions").glob("*_suggestion_figures_and_indexes_*.py"))
+    spec = importlib.util.spec_from_file_location("figures_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    with Operations.context(MigrationContext.configure(db.session.connection())):
+        migration._backfill()
+    db.session.expire_all()
+    assert (s.answer_working_days, s.answer_deadline) == stored
+    assert services.leader_stats(leader) == expected
