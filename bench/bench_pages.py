@@ -84,7 +84,10 @@ def main():
         visible = services.list_suggestions(None).order_by(None).count()
         deep_page = max(1, visible // 20 // 2)
         detail = services.list_suggestions(None, state="closed").first()
-        submitted = services.list_suggestions(None, state="submitted").first()
+        # Not published before screening: the staff's page of one waiting for it.
+        from webapp.suggestions.models import Suggestion
+
+        submitted = Suggestion.query.filter_by(state="submitted").order_by(Suggestion.id.desc()).first()
         pages = pages_for(ids, deep_page, detail.id, submitted.id)
         db.session.remove()
     print(f"{args.n} suggestions, {ids['supports']} co-signatures, {ids['events']} timeline events, "

@@ -204,7 +204,8 @@ def generate(db, n, seed=7, log=print):
                                                           "unsatisfied": "不满意"}[value])
             else:
                 event(sid, "closed", staff_id, closed)
-        if visibility == "public" and state != "not_accepted":
+        # Co-signing opens on acceptance (先审后发): none before screening, none on a refusal.
+        if visibility == "public" and state not in ("submitted", "not_accepted"):
             count = min(len(member_ids) - 1, int(rnd.paretovariate(1.08)) - 1)
             if count:
                 row["support_count"] = count

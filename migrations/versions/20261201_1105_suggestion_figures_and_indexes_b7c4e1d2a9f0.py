@@ -45,6 +45,7 @@ def upgrade():
                               unique=False)
     with op.batch_alter_table('suggestion_answers', schema=None) as batch_op:
         batch_op.create_index('ix_suggestion_answers_leader_published', ['leader_id', 'published_at'], unique=False)
+        batch_op.create_index('ix_suggestion_answers_published', ['published_at'], unique=False)
     _backfill()
 
 
@@ -93,6 +94,7 @@ def _backfill():
 
 def downgrade():
     with op.batch_alter_table('suggestion_answers', schema=None) as batch_op:
+        batch_op.drop_index('ix_suggestion_answers_published')
         batch_op.drop_index('ix_suggestion_answers_leader_published')
     with op.batch_alter_table('suggestions', schema=None) as batch_op:
         batch_op.drop_index('ix_suggestions_leader_state_due')

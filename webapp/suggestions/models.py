@@ -267,7 +267,8 @@ class LeaderAnswer(db.Model):
     """The leader's answer: a draft until `published_at` is set. One per suggestion."""
 
     __tablename__ = "suggestion_answers"
-    __table_args__ = (db.Index("ix_suggestion_answers_leader_published", "leader_id", "published_at"),)
+    __table_args__ = (db.Index("ix_suggestion_answers_leader_published", "leader_id", "published_at"),
+                      db.Index("ix_suggestion_answers_published", "published_at"))
 
     id = db.Column(db.Integer, primary_key=True)
     suggestion_id = db.Column(db.Integer, db.ForeignKey("suggestions.id", ondelete="CASCADE"),

@@ -103,18 +103,25 @@ def ranking(on=None):
 
 
 def latest_answered(limit=5):
-    """The latest answers everyone may read, across leaders (the home page): two queries (the
-    leaders' names come from `ranking()`, which the home page loads anyway)."""
-    from sqlalchemy.orm import contains_eager, selectinload
+    """The latest answers everyone may read, across leaders (the home page).
 
-    from webapp.suggestions.services.reading import visible_filter
-
-    q = (Suggestion.query.join(LeaderAnswer, LeaderAnswer.suggestion_id == Suggestion.id)
-         .filter(visible_filter(None), Suggestion.state.in_(ANSWERED_STATES),
-                 LeaderAnswer.hidden_at.is_(None), LeaderAnswer.published_at.isnot(None))
-         .options(contains_eager(Suggestion.answer), selectinload(Suggestion.category))
-         .order_by(LeaderAnswer.published_at.desc(), Suggestion.id.desc()))
-    return q.limit(limit).all()
+    Read newest first from the answers, through their published_at index, a batch at a time,
+    keeping those whose suggestion everyone may read (as `latest_answers` does for one leader:
+    a join of both tables let SQLite walk every public suggestion, 120 ms at 50k)."""
+    answers = (db.session.query(LeaderAnswer.suggestion_id)
+               .filter(LeaderAnswer.published_at.isnot(None), LeaderAnswer.hidden_at.is_(None))
+               .order_by(LeaderAnswer.published_at.desc(), LeaderAnswer.suggestion_id.desc()))
+    found, offset, batch = [], 0, max(4 * limit, 20)
+    while len(found) < limit and offset < 10 * batch:
+        ids = [i for (i,) in answers.limit(batch).offset(offset)]
+        if not ids:
+            break
+        readable = {s.id: s for s in eager(Suggestion.query, Suggestion.answer).filter(
+            Suggestion.id.in_(ids), Suggestion.state.in_(ANSWERED_STATES),
+            Suggestion.visibility == Visibility.public.value, Suggestion.hidden_at.is_(None))}
+        found += [readable[i] for i in ids if i in readable]
+        offset += batch
+    return found[:limit]
 
 
 def latest_answers(leader, limit=5):
