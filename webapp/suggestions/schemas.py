@@ -411,8 +411,15 @@ def _at_most_max_attachments(files):
         raise ValidationError(f"最多上传 {limit} 个附件")
 
 
+class _Attachments(fields.List):
+    """The list of uploaded files; the document states the configured maximum (maxItems)."""
+
+    def openapi_properties(self):
+        return {"maxItems": current_app.config["SUGGESTION_MAX_ATTACHMENTS"]}
+
+
 class SuggestionSubmitFormSchema(SuggestionSubmitSchema):
-    attachments = fields.List(Upload(), validate=_at_most_max_attachments, metadata={
+    attachments = _Attachments(Upload(), validate=_at_most_max_attachments, metadata={
         "description": "Images (JPEG/PNG/WebP) or PDF files, at most SUGGESTION_MAX_ATTACHMENTS"})
 
 
