@@ -66,7 +66,9 @@ def identities(make_user, make_suggestion, auth_headers):
 
 
 @schema.parametrize()
-@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+# Derandomized: CI runs the same generated cases every time, so a green run stays green and a
+# red one reproduces; for a wider random search, run it by hand without `derandomize`.
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True)
 def test_generated_requests_get_no_5xx_and_documented_responses(case, identities):
     for headers in identities:
         case.call_and_validate(headers=headers, checks=CHECKS)
