@@ -5,10 +5,18 @@ in ECharts' compact "UTF8Encoding" (zigzag-delta coordinates, scale 1024).
 This script decodes it, simplifies every ring with Douglas-Peucker (pure Python, no
 shapely), rounds coordinates to 3 decimals and writes plain GeoJSON with {name} only.
 
+The ECharts map has no South China Sea islands (ECharts draws them as an inset), so they are
+taken from a second npm package, @surbowl/world-geo-json-zh@2.1.5 (Unlicense, public domain),
+whose annotated ``world.zh.jsonc`` marks them: the Dongsha Islands go into 广东, the Xisha
+and Nansha Islands into 海南, and the ten-dash line becomes one extra feature, 南海十段线
+(a maritime boundary line, not a province). These small shapes are only rounded, never
+simplified (Douglas-Peucker would collapse the thin dashes).
+
 Usage (from the repository root):
     cd /tmp && npm pack echarts@4.9.0 && tar xzf echarts-4.9.0.tgz package/map/json/china.json
+    npm pack @surbowl/world-geo-json-zh@2.1.5 && mkdir sb && tar xzf surbowl-*.tgz -C sb
     python content/science/tools/simplify_outline.py /tmp/package/map/json/china.json \
-        static/science/china-provinces.geojson
+        static/science/china-provinces.geojson /tmp/sb/package/world.zh.jsonc
 """
 
 import json
@@ -121,9 +129,49 @@ def convert(source_text):
     return {"type": "FeatureCollection", "features": features}
 
 
-def main(src, dst):
+SOUTH_CHINA_SEA = {"东沙群岛": "广东", "西沙群岛": "海南", "南沙群岛": "海南",
+                   "中国南海海域十段线": "南海十段线"}
+
+
+def annotated_sections(jsonc_text):
+    """Polygons listed under the '// ==== <name> ====' markers of world.zh.jsonc (first, live copy)."""
+    sections, current, inside = {}, None, False
+    for raw in jsonc_text.splitlines():
+        line = raw.strip()
+        if line.startswith("// ===="):
+            name = line.strip("/= ").strip()
+            current = name if name in SOUTH_CHINA_SEA and name not in sections else None
+        elif current and line == "// geometry begin":
+            inside, sections[current] = True, []
+        elif line == "// geometry end":
+            inside, current = False, None
+        elif inside and current and not line.startswith("//"):
+            sections[current].append(json.loads(line.rstrip(",")))
+    return sections
+
+
+def add_south_china_sea(collection, jsonc_text):
+    by_name = {f["properties"]["name"]: f for f in collection["features"]}
+    for section, polygons in annotated_sections(jsonc_text).items():
+        polygons = [[[[round(x, 3), round(y, 3)] for x, y in ring] for ring in poly] for poly in polygons]
+        target = SOUTH_CHINA_SEA[section]
+        if target not in by_name:
+            feature = {"type": "Feature", "properties": {"name": target},
+                       "geometry": {"type": "MultiPolygon", "coordinates": []}}
+            collection["features"].append(feature)
+            by_name[target] = feature
+        geometry = by_name[target]["geometry"]
+        if geometry["type"] == "Polygon":
+            geometry["type"], geometry["coordinates"] = "MultiPolygon", [geometry["coordinates"]]
+        geometry["coordinates"].extend(polygons)
+
+
+def main(src, dst, islands=None):
     with open(src, encoding="utf-8") as fh:
         collection = convert(fh.read())
+    if islands:
+        with open(islands, encoding="utf-8") as fh:
+            add_south_china_sea(collection, fh.read())
     with open(dst, "w", encoding="utf-8") as fh:
         json.dump(collection, fh, ensure_ascii=False, separators=(",", ":"))
         fh.write("\n")
@@ -131,4 +179,4 @@ def main(src, dst):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])
