@@ -183,3 +183,9 @@ def test_span_and_div_pass_only_as_math_containers():
     html = str(sanitize_html('<span class="math-inline" onclick="x">a</span><div class="evil" style="x">b</div>'
                              '<span class="math-display math-inline">c</span>'))
     assert html == '<span class="math-inline">a</span><div>b</div><span>c</span>'
+
+
+def test_display_math_inside_a_quote_loses_the_quote_markers_not_its_relations():
+    html = str(render_markdown("> > $$\n> > a\n> > > b\n> > $$\n\n$$\na > b\n$$"))
+    assert '<div class="math-display">a\n&gt; b</div>' in html  # the third `>` is TeX's
+    assert '<div class="math-display">a &gt; b</div>' in html

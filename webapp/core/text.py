@@ -8,6 +8,7 @@ TeX math (`$…$` inline, `$$…$$` display) leaves here as its escaped source i
 elements with the vendored KaTeX in the browser (only on pages that have any), so the server
 never interprets TeX and a reader without JavaScript still sees the formula's source.
 """
+import re
 from functools import partial
 
 import bleach
@@ -48,9 +49,31 @@ _md = (MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer":
        .use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=False, double_inline=True))
 
 
+def _blockquote_depth(tokens, idx):
+    depth = 0
+    for token in tokens[:idx]:
+        depth += {"blockquote_open": 1, "blockquote_close": -1}.get(token.type, 0)
+    return depth
+
+
+def _without_quote_markers(source, depth):
+    """A `$$` block inside a blockquote keeps the `>` markers of its inner lines in its content
+    (executablebooks/mdit-py-plugins#125); drop `depth` of them from each line."""
+    marker = re.compile(r"^[ \t]*>[ \t]?")
+    lines = []
+    for line in source.split("\n"):
+        for _ in range(depth):
+            line = marker.sub("", line, count=1)
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _math_rule(tag, css_class):
     def render(self, tokens, idx, options, env):
-        source = escapeHtml(tokens[idx].content.strip())
+        content = tokens[idx].content
+        if tokens[idx].type == "math_block":
+            content = _without_quote_markers(content, _blockquote_depth(tokens, idx))
+        source = escapeHtml(content.strip())
         return f'<{tag} class="{css_class}">{source}</{tag}>' + ("\n" if tag == "div" else "")
     return render
 
