@@ -1,0 +1,1 @@
+"""Forum API (placeholder until the routes are declared)."""
