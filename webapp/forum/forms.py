@@ -1,7 +1,7 @@
 """Forms of the forum pages. No business rules: the services check every field."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.fields import DateField
 
 from webapp.core.forms import OneTimeSubmission
@@ -12,7 +12,8 @@ IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 
 class ThreadForm(OneTimeSubmission, FlaskForm):
     title = StringField("标题", render_kw={"required": True, "maxlength": TITLE_MAX})
-    kind = RadioField("类型", choices=ThreadKind.choices(), default=ThreadKind.discussion.value)
+    kind = RadioField("类型", choices=[SelectChoice(v, t) for v, t in ThreadKind.choices()],
+                      default=ThreadKind.discussion.value)
     tags = StringField("标签", description="用逗号或空格分隔，最多 4 个")
     body = TextAreaField("正文", render_kw={"required": True, "rows": 10, "maxlength": BODY_MAX})
     image = FileField("插入图片", render_kw={"accept": IMAGE_ACCEPT})
@@ -38,11 +39,6 @@ class ReasonForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that does one thing (CSRF only)."""
-
-
-class MoveForm(FlaskForm):  # noqa: D101  (kept for the API docs of move)
-    board_id = SelectField("移动到版块", coerce=int, validate_choice=False)
-    reason = StringField("理由", render_kw={"maxlength": REASON_MAX})
 
 
 class SuspendForm(FlaskForm):
