@@ -4,8 +4,8 @@ import pytest
 
 @pytest.fixture
 def board(app):
-    from webapp.forum.models import Board
     from webapp.extensions import db
+    from webapp.forum.models import Board
 
     b = Board(slug="physics", name="物理学", description="凝聚态、量子与光学", group_name="数理", position=1)
     db.session.add(b)
