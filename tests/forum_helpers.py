@@ -45,3 +45,17 @@ def make_reply(app):
         return post
 
     return factory
+
+
+def forum_objects(author):
+    """(board, thread, first post) for the shared API walks: made through the services and committed."""
+    from webapp.extensions import db
+    from webapp.forum import services
+    from webapp.forum.models import Board
+
+    board = Board(slug=f"walk-{author.id}", name="走查版块", group_name="数理")
+    db.session.add(board)
+    db.session.flush()
+    thread = services.start_thread(author, board, "走查用的主题", "走查用的正文", ["走查"], "question")
+    db.session.commit()
+    return board, thread, services.first_post(thread)
