@@ -59,9 +59,15 @@ def report(user, post, reason):
 
 
 def open_reports():
-    return db.session.scalars(select(Report).options(joinedload(Report.post).joinedload(Post.author),
-                                                     joinedload(Report.reporter))
-                              .where(Report.state == ReportState.open.value).order_by(Report.id)).all()
+    from webapp.accounts.models import User
+
+    # Posts, their threads, authors and reporters (with roles, for the names) in one query.
+    post = joinedload(Report.post)
+    return db.session.scalars(
+        select(Report).options(post.joinedload(Post.author).joinedload(User.role_grants),
+                               post.joinedload(Post.thread),
+                               joinedload(Report.reporter).joinedload(User.role_grants))
+        .where(Report.state == ReportState.open.value).order_by(Report.id).limit(200)).unique().all()
 
 
 def _resolve_reports(staff, post, state, outcome):
