@@ -171,3 +171,19 @@ def test_members_cannot_use_moderation_pages(client, login, make_user, make_thre
     login(client, make_user())
     assert client.get("/forum/moderation").status_code == 403
     assert post_form(client, f"/forum/threads/{thread.id}/moderate", {"action": "lock"}).status_code == 403
+
+
+def test_staff_create_and_reorder_boards(client, login, post_form, make_staff, board):
+    from webapp.forum.models import Board
+
+    login(client, make_staff())
+    resp = post_form(client, "/forum/manage/boards", {"slug": "chemistry", "name": "化学", "group_name": "化学",
+                                                      "description": "有机与无机", "position": "0"})
+    assert resp.status_code == 302
+    assert [b.slug for b in services.boards()] == ["chemistry", "physics"]
+    assert f'value="{board.name}"' in html(client.get(f"/forum/manage/boards?board_id={board.id}"))
+    post_form(client, "/forum/manage/boards", {"board_id": str(board.id), "slug": "physics", "name": "物理学",
+                                               "group_name": "数理", "position": "-1"})
+    assert [b.slug for b in services.boards()] == ["physics", "chemistry"]
+    resp = post_form(client, "/forum/manage/boards", {"slug": "Bad Slug", "name": ""})
+    assert resp.status_code == 422 and Board.query.count() == 2

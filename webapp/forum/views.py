@@ -402,11 +402,14 @@ def moderation():
 def manage_boards():
     form = BoardForm()
     status = 200
+    editing = None
+    edit_id = request.values.get("board_id", "")
+    if edit_id.isdigit() and len(edit_id) < 10:
+        editing = db.session.get(Board, int(edit_id))
+    if request.method == "GET" and editing is not None:
+        form = BoardForm(obj=editing)
     if request.method == "POST":
-        board = None
-        board_id = request.form.get("board_id", "")
-        if board_id.isdigit() and len(board_id) < 10:
-            board = db.session.get(Board, int(board_id))
+        board = editing
         try:
             services.save_board(viewer(), board, form.slug.data, form.name.data, form.description.data,
                                 form.group_name.data, form.position.data or 0)
@@ -415,7 +418,7 @@ def manage_boards():
         else:
             flash("版块已保存。", "success")
             return redirect(url_for(".manage_boards"))
-    return render_template("forum/manage_boards.html", boards=services.boards(), form=form), status
+    return render_template("forum/manage_boards.html", boards=services.boards(), form=form, editing=editing), status
 
 
 @bp.app_template_global()
