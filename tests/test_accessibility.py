@@ -163,7 +163,7 @@ def _forum_site(people):
     empty = Board(slug="a11y-chem", name="化学", description="无机与有机化学", group_name="化学", position=2)
     db.session.add_all([board, empty])
     db.session.flush()
-    author, member, staff = people["author"], people["member"], people["staff"]
+    author, member = people["author"], people["member"]
     thread = services.start_thread(author, board, "如何理解 T2 与 T2* 的区别？",
                                    "自旋回波中 $T_2^*$ 与 $T_2$：\n\n$$\\frac{1}{T_2^*} = \\frac{1}{T_2} + \\gamma \\Delta B$$\n\n"
                                    "```python\nprint('echo')\n```", ["核磁共振"], "question")

@@ -1,7 +1,6 @@
 """The forum in headless Chromium, each person in their own browser: a member posts a thread
 with an image and a formula; another replies quoting it and mentioning the first; the first
 sees the notification and the typeset formula. Screenshots go to test-artifacts/ (gitignored)."""
-import io
 import re
 from pathlib import Path
 
