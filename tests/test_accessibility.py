@@ -90,6 +90,25 @@ PAGES = [
     Page("admin", "/admin/users/{author}"),
     Page("admin", "/admin/audit"),
     Page("admin", "/admin/verifications"),
+    # forum
+    Page("anonymous", "/forum/"),
+    Page("anonymous", "/forum/boards/{forum_board}"),
+    Page("anonymous", "/forum/boards/{forum_empty_board}"),  # empty
+    Page("anonymous", "/forum/threads/{forum_thread}"),
+    Page("anonymous", "/forum/threads/{forum_thread}?page=99"),  # past the end
+    Page("member", "/forum/threads/{forum_thread}"),  # like, quote, report, the reply form
+    Page("member", "/forum/threads/{forum_thread}", "submit:form.forum-editor button[type=submit]"),
+    Page("member", "/forum/boards/{forum_board}/new"),
+    Page("member", "/forum/boards/{forum_board}/new", "submit:form.forum-thread-form button[type=submit]"),
+    Page("member", "/forum/posts/{forum_post}/report", "submit:form.forum-report-form button[type=submit]"),
+    Page("member", "/forum/bookmarks"),  # empty
+    Page("author", "/forum/threads/{forum_thread}"),  # the asker: edit, delete, accept
+    Page("author", "/forum/posts/{forum_post}/edit"),
+    Page("author", "/forum/posts/{forum_post}/history"),
+    Page("staff", "/forum/threads/{forum_thread}"),  # hide, lock, pin, move
+    Page("staff", "/forum/moderation"),
+    Page("staff", "/forum/moderation", "submit:form.forum-suspend-form button[type=submit]"),
+    Page("staff", "/forum/manage/boards"),
 ]
 
 
@@ -125,11 +144,36 @@ def site(make_user, make_member, make_staff, make_admin, make_leader, make_sugge
                             title=f"关于改进科研评价机制的建议（{state}）")
         ids[state] = s.id
     ids["leader"] = leader.id
+    ids.update(_forum_site(people))
     from webapp.accounts import services
 
     ids["registration"] = services._registration_serializer().dumps(
         {"u": "a11y_joiner", "e": "a11y_joiner@example.org", "d": "新加入的会员"})
     return people, ids
+
+
+def _forum_site(people):
+    """A board with a question thread by the author (a formula, code, a quote, a reply by the member, an
+    edit, a report, an accepted answer), another empty board."""
+    from webapp.extensions import db
+    from webapp.forum import services
+    from webapp.forum.models import Board
+
+    board = Board(slug="a11y-physics", name="物理学", description="凝聚态与量子物理", group_name="数理", position=1)
+    empty = Board(slug="a11y-chem", name="化学", description="无机与有机化学", group_name="化学", position=2)
+    db.session.add_all([board, empty])
+    db.session.flush()
+    author, member = people["author"], people["member"]
+    thread = services.start_thread(author, board, "如何理解 T2 与 T2* 的区别？",
+                                   "自旋回波中 $T_2^*$ 与 $T_2$：\n\n$$\\frac{1}{T_2^*} = \\frac{1}{T_2} + \\gamma \\Delta B$$\n\n"
+                                   "```python\nprint('echo')\n```", ["核磁共振"], "question")
+    first = services.first_post(thread)
+    answer = services.reply(member, thread, "自旋回波可以消除静态不均匀性。@" + author.username, first.id)
+    services.edit_post(author, first, first.body + "\n\n补充：样品为水。")
+    services.accept(author, answer)
+    services.report(member, first, "测试举报")
+    db.session.commit()
+    return {"forum_board": board.id, "forum_empty_board": empty.id, "forum_thread": thread.id, "forum_post": first.id}
 
 
 def _context(browser, javascript=True):

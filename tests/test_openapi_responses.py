@@ -254,6 +254,43 @@ def walk(call, people, h, make_suggestion, new_verification, suggestion_lists):
     call("GET", f"{API}/openapi.json")
 
 
+def forum_walk(call, people, h):
+    from tests.forum_helpers import forum_objects
+    from webapp.extensions import db
+    from webapp.forum.models import Board
+
+    board, thread, first = forum_objects(people["leader"])
+    other_board = Board(slug="walk-other", name="另一版块", group_name="化学")
+    db.session.add(other_board)
+    db.session.commit()
+    call("GET", f"{API}/boards")
+    call("GET", f"{API}/boards/{board.id}/threads")
+    call("POST", f"{API}/boards/{board.id}/threads", h["member"], json={"title": "成员发的主题", "body": "正文", "tags": ["a"]})
+    call("POST", f"{API}/boards/{board.id}/threads", h["member"], json={"title": "短"})
+    call("GET", f"{API}/threads/{thread.id}", h["member"])
+    reply = call("POST", f"{API}/threads/{thread.id}/posts", h["member"],
+                 json={"body": "一条回复 @sa_leader", "quote_post_id": first.id}).get_json()
+    call("GET", f"{API}/threads/{thread.id}/posts", h["member"])
+    call("PATCH", f"{API}/posts/{reply['id']}", h["member"], json={"body": "改过的回复"})
+    call("PATCH", f"{API}/posts/{reply['id']}", h["other"], json={"body": "别人改"})
+    call("POST", f"{API}/posts/{first.id}/like", h["leader2"])
+    call("POST", f"{API}/posts/{first.id}/like", h["leader2"])
+    call("DELETE", f"{API}/posts/{first.id}/like", h["leader2"])
+    call("POST", f"{API}/posts/{first.id}/like", h["leader"])  # own post: 409
+    call("POST", f"{API}/posts/{first.id}/report", h["leader2"], json={"reason": "走查举报"})
+    call("POST", f"{API}/posts/{reply['id']}/accept", h["leader"])
+    call("POST", f"{API}/posts/{reply['id']}/accept", h["member"])
+    call("POST", f"{API}/threads/{thread.id}/subscription", h["member"])
+    call("DELETE", f"{API}/threads/{thread.id}/subscription", h["member"])
+    for action in ("pin", "unpin", "lock"):
+        call("POST", f"{API}/threads/{thread.id}/{action}", h["staff"], json={"reason": "走查"})
+    call("POST", f"{API}/threads/{thread.id}/posts", h["member"], json={"body": "锁定后回复"})  # 409 thread_locked
+    call("POST", f"{API}/threads/{thread.id}/unlock", h["staff"])
+    call("POST", f"{API}/threads/{thread.id}/lock", h["member"])
+    call("POST", f"{API}/threads/{thread.id}/move", h["staff"], json={"board_id": other_board.id})
+    call("DELETE", f"{API}/posts/{reply['id']}", h["member"])
+
+
 def test_every_operation_answers_as_its_document_says(app, client, make_user, make_suggestion, suggestion_lists,
                                                       auth_headers, request):
     people = {
@@ -267,6 +304,7 @@ def test_every_operation_answers_as_its_document_says(app, client, make_user, ma
     h = {key: auth_headers(user) for key, user in people.items()}
     call = Recorder(app, client)
     walk(call, people, h, make_suggestion, request.getfixturevalue("make_verification"), suggestion_lists)
+    forum_walk(call, people, h)
 
     document = client.get(f"{API}/openapi.json").get_json()
     problems, answered = [], set()

@@ -233,3 +233,61 @@ def test_migration_backfills_the_settled_figures(db, make_suggestion, make_leade
     db.session.expire_all()
     assert (s.answer_working_days, s.answer_deadline) == stored
     assert services.leader_stats(leader) == expected
+
+
+# ---------------------------------------------------------------- forum
+
+def test_forum_pages_read_a_bounded_number_of_queries(app, db, client, signed_in, make_member, make_staff):
+    """Forum pages stay within QUERY_BUDGET, and do not read more as threads and replies grow."""
+    from webapp.core import ratelimit
+    from webapp.forum import services
+    from webapp.forum.models import Board
+
+    board = Board(slug="qc-board", name="查询版块", group_name="数理")
+    db.session.add(board)
+    db.session.commit()
+    member, staff = make_member("qc_forum_member"), make_staff("qc_forum_staff")
+    made = {}
+
+    def batch(n):
+        author, replier = make_member(f"qc_fa{n}"), make_member(f"qc_fr{n}")
+        for i in range(3):
+            thread = services.start_thread(author, board, f"查询主题 {n}-{i}", "正文 $x$", ["标签"], "question")
+            first = services.first_post(thread)
+            for j in range(4):
+                post = services.reply(replier, thread, f"回复 {j} @{author.username}", first.id if j else None)
+                services.like(author, post)
+            services.report(replier, first, "查询举报")
+            services.mark_read(member, thread, 1)
+            ratelimit.reset(f"forum-post:{author.id}")
+            ratelimit.reset(f"forum-post:{replier.id}")
+            made.setdefault("thread", thread)
+        db.session.commit()
+
+    batch(1)
+    clients = {None: client, "member": signed_in(member), "staff": signed_in(staff)}
+    thread_id = made["thread"].id
+    urls = ["/forum/", f"/forum/boards/{board.id}", f"/forum/threads/{thread_id}", f"/api/v1/boards/{board.id}/threads",
+            f"/api/v1/threads/{thread_id}/posts", f"/api/v1/threads/{thread_id}"]
+    rows = [(who, url) for who in clients for url in urls]
+    rows += [("member", f"/forum/boards/{board.id}/new"), ("member", "/forum/bookmarks"),
+             ("staff", "/forum/moderation"), ("staff", "/forum/manage/boards")]
+
+    def measure():
+        counts = {}
+        for who, url in rows:
+            db.session.expunge_all()
+            with count_queries(db) as statements:
+                resp = clients[who].get(url)
+            assert resp.status_code == 200, (who, url, resp.status_code)
+            counts[(who, url)] = len(statements)
+        db.session.expunge_all()
+        db.session.add_all([board, member, staff])
+        return counts
+
+    few = measure()
+    batch(2)
+    batch(3)
+    many = measure()
+    assert not {k: v for k, v in many.items() if v > QUERY_BUDGET}, many
+    assert not {k: (few[k], many[k]) for k in many if many[k] > few[k]}, (few, many)

@@ -99,6 +99,13 @@ def load_config():
         "SUGGESTION_POST_LIMIT": _int("SUGGESTION_POST_LIMIT", 5),
         "SUGGESTION_POST_WINDOW": _int("SUGGESTION_POST_WINDOW", 24 * 3600),
         "SUGGESTION_MAX_ATTACHMENTS": _int("SUGGESTION_MAX_ATTACHMENTS", 5),
+        # Forum anti-spam (per account and per IP; real-name verified users and staff are exempt).
+        "FORUM_NEW_POST_LIMIT": _int("FORUM_NEW_POST_LIMIT", 10),
+        "FORUM_NEW_POST_WINDOW": _int("FORUM_NEW_POST_WINDOW", 3600),
+        "FORUM_IP_POST_LIMIT": _int("FORUM_IP_POST_LIMIT", 60),
+        "FORUM_IP_POST_WINDOW": _int("FORUM_IP_POST_WINDOW", 3600),
+        "FORUM_LINK_MIN_POSTS": _int("FORUM_LINK_MIN_POSTS", 3),
+        "FORUM_IMAGE_MAX_BYTES": _int("FORUM_IMAGE_MAX_BYTES", 5 * 1024 * 1024),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted (so per-IP throttling sees the client's address). 0: none.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),

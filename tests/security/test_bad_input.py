@@ -38,6 +38,10 @@ def world(make_user, make_suggestion, make_verification, api_token, db):
     values = {"suggestion_id": s.id, "leader_id": leader.id, "user_id": member.id, "request_id": request.id,
               "notification_id": note.id, "token_id": 1, "attachment_id": 1, "username": member.username,
               "key": "forum", "token": "x", "role": "staff", "name": "about"}
+    from tests.forum_helpers import forum_objects
+
+    forum_board, forum_thread, forum_post = forum_objects(boss)
+    values.update(board_id=forum_board.id, thread_id=forum_thread.id, post_id=forum_post.id)
     return {"boss": boss, "member": member, "leader": leader, "values": values,
             "token": api_token(boss), "member_token": api_token(member)}
 

@@ -131,3 +131,48 @@ def quoted(text):
     """
     text = str(text or "").replace("“", "‘").replace("”", "’").replace('"', "'")
     return f"“{text}”"
+
+
+# ---------------------------------------------------------------- user-generated content (forum posts)
+
+UGC_REL = "nofollow noopener ugc"
+
+
+def _ugc_link_attrs(attrs, new=False):
+    href = attrs.get((None, "href"), "")
+    if href.lower().startswith(("http://", "https://", "//")):
+        attrs[(None, "rel")] = UGC_REL
+        attrs[(None, "target")] = "_blank"
+    return attrs
+
+
+def _ugc_cleaner(image_prefixes):
+    prefixes = tuple(image_prefixes)
+
+    def image_attribute(tag, name, value):
+        if name == "src":
+            # Only our own uploads: a path on this site under one of the prefixes, no host.
+            return value.startswith(prefixes) and not value.startswith("//") and "\\" not in value
+        return name in ("alt", "title")
+
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes={**ALLOWED_ATTRIBUTES, "img": image_attribute},
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[partial(LinkifyFilter, callbacks=[_ugc_link_attrs], skip_tags=["pre", "code"], parse_email=False)],
+    )
+
+
+_ugc_cleaners = {}
+
+
+def render_user_markdown(text, image_prefixes=()):
+    """`render_markdown` for posts of a community: links get rel="nofollow noopener ugc", and
+    images are kept only when their address is a path of ours under `image_prefixes`."""
+    key = tuple(image_prefixes)
+    cleaner = _ugc_cleaners.get(key)
+    if cleaner is None:
+        cleaner = _ugc_cleaners[key] = _ugc_cleaner(key)
+    return Markup(cleaner.clean(_md.render(text or "")))
