@@ -71,10 +71,11 @@ def me():
     return current_user
 
 
-@api_route("/me", methods=["PATCH"], summary="Change the caller's settings (e-mail notifications)",
-           tags=["auth"], auth=True, request=SettingsSchema, responses={200: MeSchema}, endpoint="update_me")
-def update_me(email_notifications):
-    return services.update_settings(current_user, email_notifications)
+@api_route("/me", methods=["PATCH"], summary="Change the caller's settings (e-mail notifications, birth year)",
+           tags=["auth"], auth=True, request=SettingsSchema, responses={200: MeSchema}, endpoint="update_me",
+           description="Only the fields given change.")
+def update_me(**changes):
+    return services.update_settings(current_user, **changes)
 
 
 @api_route("/users/<username>", methods=["GET"], summary="A user's public profile", tags=["users"],

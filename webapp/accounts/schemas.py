@@ -77,6 +77,7 @@ class MeSchema(UserSchema):
     last_login_at = UtcDateTime(allow_none=True)
     email_notifications = fields.Boolean(metadata={
         "description": "E-mail when one's suggestion is answered or one is assigned a suggestion"})
+    birth_year = fields.Integer(allow_none=True, metadata={"description": "Private: only the user sees it"})
 
     def unread(self, user):
         return unread_count(user)
@@ -116,8 +117,11 @@ NOT_EMPTY = validate.Length(min=1, error=REQUIRED)
 
 
 class SettingsSchema(RequestSchema):
-    email_notifications = Bool(required=True, metadata={
+    email_notifications = Bool(metadata={
         "description": "false: no e-mail about one's suggestions (in-site notifications stay)"})
+    birth_year = fields.Integer(allow_none=True, strict=True, error_messages={"invalid": "必须是整数"}, metadata={
+        "description": "Optional and private (only in this response): used only in the salons report's "
+                       "aggregate share of hosts and speakers under 45; null clears it"})
 
 
 class RegistrationSchema(RequestSchema):
