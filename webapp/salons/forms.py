@@ -24,11 +24,12 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 class SalonForm(OneTimeSubmission, FlaskForm):
     title = StringField("沙龙主题", render_kw={"required": True, "maxlength": m.TITLE_MAX})
     discipline = SelectField("学科", choices=[("", "请选择学科")] + [(d, d) for d in m.DISCIPLINES],
-                             render_kw={"required": True})
+                             validate_choice=False, render_kw={"required": True})
     description = TextAreaField("简介", render_kw={"rows": 6, "required": True, "maxlength": m.DESCRIPTION_MAX})
     speakers = TextAreaField("主讲人", render_kw={"rows": 3})
-    format = RadioField("举办形式", choices=SalonFormat.choices(), default=SalonFormat.offline.value)
-    room_id = SelectField("场地", choices=[], coerce=str)
+    format = RadioField("举办形式", choices=SalonFormat.choices(), default=SalonFormat.offline.value,
+                         validate_choice=False)
+    room_id = SelectField("场地", choices=[], coerce=str, validate_choice=False)
     address = StringField("或填写地址", render_kw={"maxlength": m.ADDRESS_MAX})
     online_url = StringField("线上会议链接", render_kw={"maxlength": m.URL_MAX, "inputmode": "url"})
     capacity = IntegerField("人数上限", validators=[Optional()], render_kw={"required": True, "min": m.CAPACITY_MIN,
