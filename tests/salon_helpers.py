@@ -14,8 +14,8 @@ def local(day, hour=14, minute=0):
 
 @pytest.fixture
 def make_room(app):
-    from webapp.salons.models import SalonRoom
     from webapp.extensions import db
+    from webapp.salons.models import SalonRoom
 
     counter = {"n": 0}
 

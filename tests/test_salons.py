@@ -6,7 +6,7 @@ import pytest
 from icalendar import Calendar
 
 from tests.salon_helpers import local, make_room, make_salon  # noqa: F401  (fixtures)
-from webapp.core.errors import Conflict, NotFound, ValidationError
+from webapp.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
 
 @pytest.fixture
@@ -189,7 +189,7 @@ def test_host_approval_mode(app, db, clock, make_member, make_salon, svc):
     a, b, c = make_member(), make_member(), make_member()
     ra, rb, rc = (svc.register(x, salon) for x in (a, b, c))
     assert {ra.status, rb.status, rc.status} == {"pending"} and salon.pending_count == 3
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         svc.decide_registration(a, salon, ra.id, True)  # only the host
     svc.decide_registration(host, salon, ra.id, True)
     svc.decide_registration(host, salon, rb.id, True)
@@ -250,7 +250,7 @@ def test_slides_are_pdf_only_and_materials_only_for_those_allowed(app, db, clock
     host = make_member()
     start = local(date(2026, 11, 1), 14)
     salon = make_salon(host=host, start=start)
-    attendee, waiting_none, stranger = make_member(), make_member(), make_member()
+    attendee, stranger = make_member(), make_member()
     svc.register(attendee, salon)
     clock.set(start + timedelta(hours=3))
     with pytest.raises(ValidationError):
@@ -347,7 +347,7 @@ def test_report_figures_on_a_fixture(app, db, clock, make_member, make_staff, ma
     young_speaker = make_member(birth_year=1985)   # 41
     s1 = make_salon(host=young_host, start=local(date(2026, 11, 1)), discipline="物理学", capacity=3,
                     speakers=[{"user_id": young_speaker.id}, {"name": "嘉宾甲", "affiliation": "某大学"}])
-    s2 = make_salon(host=old_host, start=local(date(2026, 11, 8)), discipline="物理学",
+    make_salon(host=old_host, start=local(date(2026, 11, 8)), discipline="物理学",
                     speakers=[{"user_id": unknown.id}])
     s3 = make_salon(host=old_host, start=local(date(2026, 11, 15)), discipline="化学")
     make_salon(host=young_host, start=local(date(2027, 1, 15)), discipline="化学")  # outside the period
@@ -370,7 +370,7 @@ def test_report_figures_on_a_fixture(app, db, clock, make_member, make_staff, ma
     csv_text = svc.report_csv(data)
     assert csv_text.startswith("\ufeff学科,") and "物理学,2,3,2,5,2,2,40.0%" in csv_text
     assert csv_text.splitlines()[-1].startswith("合计,3,")
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         svc.report(young_host, date(2026, 10, 1), date(2026, 12, 31))
 
 

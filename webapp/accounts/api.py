@@ -73,8 +73,10 @@ def me():
 
 @api_route("/me", methods=["PATCH"], summary="Change the caller's settings (e-mail notifications, birth year)",
            tags=["auth"], auth=True, request=SettingsSchema, responses={200: MeSchema}, endpoint="update_me",
-           description="Only the fields given change.")
+           description="Only the fields given change (an object without them changes nothing).")
 def update_me(**changes):
+    if changes.get("email_notifications", False) is None:  # null: not given, as for every optional field
+        del changes["email_notifications"]
     return services.update_settings(current_user, **changes)
 
 

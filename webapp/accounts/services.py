@@ -397,9 +397,13 @@ _UNCHANGED = object()
 BIRTH_YEAR_MIN = 1900
 
 
+def latest_birth_year():
+    return utcnow().year
+
+
 def check_birth_year(birth_year):
     """The optional, private birth year (None clears it), or a ValidationError."""
-    latest = utcnow().year - 16
+    latest = latest_birth_year()
     if birth_year is None:
         return None
     if isinstance(birth_year, bool) or not isinstance(birth_year, int) or not BIRTH_YEAR_MIN <= birth_year <= latest:

@@ -128,7 +128,7 @@ def salon_ics(salon_id):
 @api_route("/me/calendar.ics", methods=["GET"], summary="The private iCalendar feed of the caller's salons",
            description="Authenticated by the secret `token` of the feed URL (shown on 我的沙龙, revocable), so "
                        "calendar apps can subscribe; 404 for an unknown or revoked token.",
-           tags=TAGS, query=FeedArgs, responses={200: ICS}, endpoint="salon_feed")
+           tags=TAGS, query=FeedArgs, responses={200: ICS}, errors=[404], endpoint="salon_feed")
 def salon_feed(token):
     user = services.user_for_feed_token(token)
     if user is None:

@@ -8,6 +8,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -21,13 +22,17 @@ from webapp.salons.models import SalonFormat
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+def choices(pairs):
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
 class SalonForm(OneTimeSubmission, FlaskForm):
     title = StringField("沙龙主题", render_kw={"required": True, "maxlength": m.TITLE_MAX})
-    discipline = SelectField("学科", choices=[("", "请选择学科")] + [(d, d) for d in m.DISCIPLINES],
+    discipline = SelectField("学科", choices=choices([("", "请选择学科")] + [(d, d) for d in m.DISCIPLINES]),
                              validate_choice=False, render_kw={"required": True})
     description = TextAreaField("简介", render_kw={"rows": 6, "required": True, "maxlength": m.DESCRIPTION_MAX})
     speakers = TextAreaField("主讲人", render_kw={"rows": 3})
-    format = RadioField("举办形式", choices=SalonFormat.choices(), default=SalonFormat.offline.value,
+    format = RadioField("举办形式", choices=choices(SalonFormat.choices()), default=SalonFormat.offline.value,
                          validate_choice=False)
     room_id = SelectField("场地", choices=[], coerce=str, validate_choice=False)
     address = StringField("或填写地址", render_kw={"maxlength": m.ADDRESS_MAX})

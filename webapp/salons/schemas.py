@@ -6,7 +6,7 @@ from typing import ClassVar
 from marshmallow import fields, validate
 
 from webapp.accounts.schemas import UserSchema
-from webapp.api.fields import REQUIRED, Bool, Choice, Computed, Id, Markdown, Text, TextLength, UtcDateTime
+from webapp.api.fields import REQUIRED, Bool, Choice, Computed, Flag, Id, Markdown, Text, TextLength, UtcDateTime
 from webapp.api.schemas import PageArgs, QuerySchema, RequestSchema, ResponseSchema, viewer
 from webapp.salons import models as m
 from webapp.salons import services
@@ -41,9 +41,11 @@ class AwareDateTime(fields.DateTime):
 # ---------------------------------------------------------------- requests
 
 class SpeakerInSchema(RequestSchema):
+    error_messages: ClassVar[dict] = {"type": "每位主讲人须是对象"}
+
     user_id = Id(metadata={"description": "A registered user (the name and affiliation default to theirs)"})
-    name = Text(validate=validate.Length(max=m.NAME_MAX), metadata={"maxLength": m.NAME_MAX})
-    affiliation = Text(validate=validate.Length(max=m.AFFILIATION_MAX), metadata={"maxLength": m.AFFILIATION_MAX})
+    name = Text(validate=TextLength(max=m.NAME_MAX), metadata={"maxLength": m.NAME_MAX})
+    affiliation = Text(validate=TextLength(max=m.AFFILIATION_MAX), metadata={"maxLength": m.AFFILIATION_MAX})
 
 
 class SalonCreateSchema(RequestSchema):
@@ -55,23 +57,25 @@ class SalonCreateSchema(RequestSchema):
                                  "description": "Markdown"})
     format = Choice(FORMATS, required=True)
     room_id = Id(metadata={"description": "A room of GET /salons/rooms (offline and hybrid)"})
-    address = Text(validate=validate.Length(max=m.ADDRESS_MAX), metadata={
+    address = Text(validate=TextLength(max=m.ADDRESS_MAX), metadata={
         "maxLength": m.ADDRESS_MAX, "description": "A free address when no room is chosen"})
-    online_url = Text(validate=validate.Length(max=m.URL_MAX), metadata={
+    online_url = Text(validate=TextLength(max=m.URL_MAX), metadata={
         "maxLength": m.URL_MAX, "description": "http(s) link (online and hybrid)"})
-    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(m.CAPACITY_MIN, m.CAPACITY_MAX),
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(m.CAPACITY_MIN, m.CAPACITY_MAX, error=f"须为 {m.CAPACITY_MIN}–{m.CAPACITY_MAX} 的整数"),
                               error_messages={"required": REQUIRED, "null": REQUIRED, "invalid": "必须是整数"})
     requires_approval = Bool(load_default=False, metadata={"description": "The host confirms each registration"})
     start = AwareDateTime(required=True)
     end = AwareDateTime(required=True)
     registration_deadline = AwareDateTime(required=True)
-    speakers = fields.List(fields.Nested(SpeakerInSchema), load_default=list,
-                           validate=validate.Length(max=m.SPEAKERS_MAX), metadata={"maxItems": m.SPEAKERS_MAX})
+    speakers = fields.List(fields.Nested(SpeakerInSchema, error_messages={"type": "每位主讲人须是对象", "null": "每位主讲人须是对象"}),
+                           load_default=list, allow_none=True, error_messages={"invalid": "须是主讲人的数组"},
+                           validate=validate.Length(max=m.SPEAKERS_MAX, error=f"主讲人最多 {m.SPEAKERS_MAX} 位"),
+                           metadata={"maxItems": m.SPEAKERS_MAX})
 
 
 class ReviewSchema(RequestSchema):
     decision = Choice(["approve", "return"], required=True)
-    comment = Text(validate=validate.Length(max=m.COMMENT_MAX), metadata={
+    comment = Text(validate=TextLength(max=m.COMMENT_MAX), metadata={
         "maxLength": m.COMMENT_MAX, "description": "Required when returning"})
 
 
@@ -79,8 +83,7 @@ class SalonListArgs(PageArgs):
     discipline = Choice(m.DISCIPLINES)
     when = Choice(["upcoming", "past", "all"], load_default="upcoming")
     state = Choice(STATES, metadata={"description": "Staff (any state) or the caller's own salons (mine=true)"})
-    mine = fields.Boolean(load_default=False, truthy={"true", "1"}, falsy={"false", "0"},
-                          metadata={"description": "Only the salons the caller hosts, in any state"})
+    mine = Flag(load_default=False, metadata={"description": "Only the salons the caller hosts, in any state"})
 
 
 class ReportArgs(QuerySchema):
@@ -94,7 +97,7 @@ class ReportArgs(QuerySchema):
 
 
 class FeedArgs(QuerySchema):
-    token = Text(required=True, validate=validate.Length(min=1, max=64), metadata={"maxLength": 64})
+    token = Text(required=True, validate=validate.Length(min=1, max=64, error="订阅令牌无效"), metadata={"maxLength": 64})
 
 
 # ---------------------------------------------------------------- responses

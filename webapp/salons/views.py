@@ -17,7 +17,7 @@ from webapp.core.forms import (
 from webapp.core.timeutil import local_zone, to_local
 from webapp.core.uploads import download_headers, stored_file
 from webapp.salons import services
-from webapp.salons.forms import CheckInForm, MinutesForm, ReviewForm, SalonForm, SlidesForm
+from webapp.salons.forms import CheckInForm, MinutesForm, ReviewForm, SalonForm, SlidesForm, choices
 from webapp.salons.models import DISCIPLINES, RegistrationStatus
 from webapp.salons.services import rules
 
@@ -60,7 +60,7 @@ def calendar():
 # ---------------------------------------------------------------- proposing
 
 def _room_choices():
-    return [("", "不使用科协场地（填写地址）")] + [(str(r.id), f"{r.name}（{r.capacity} 人）") for r in services.rooms()]
+    return choices([("", "不使用科协场地（填写地址）")] + [(r.id, f"{r.name}（{r.capacity} 人）") for r in services.rooms()])
 
 
 def _utc(local_naive):
