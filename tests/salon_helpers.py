@@ -69,3 +69,32 @@ def make_salon(app, make_member, make_staff):
 
     factory.people = people
     return factory
+
+
+def salon_pages_world(host, staff, member):
+    """Salons for the page tests, on the real clock: an upcoming approved one (the member
+    registered), a filed one, a draft, and one that ended an hour ago (the host's after-salon
+    forms). Returns their ids by name."""
+    from webapp.core.db import utcnow
+    from webapp.core.timeutil import clock_at
+    from webapp.extensions import db
+    from webapp.salons import services
+
+    now = utcnow().replace(second=0, microsecond=0)
+    made = {}
+    for name, start, state in (("salon", now + timedelta(days=20), "approved"),
+                               ("salon_filed", now + timedelta(days=25), "filed"),
+                               ("salon_draft", now + timedelta(days=30), "draft"),
+                               ("salon_past", now - timedelta(hours=3), "approved")):
+        with clock_at(start - timedelta(days=20)):
+            salon = services.propose(host, f"青年学者沙龙：{name}", "物理学", "围绕二维材料中的拓扑物态展开讨论。", "offline",
+                                     10, start, start + timedelta(hours=2), start - timedelta(hours=2),
+                                     address="科技馆三楼报告厅", speakers=[{"name": "王教授", "affiliation": "某大学"}])
+            if state != "draft":
+                services.file_salon(host, salon)
+            if state == "approved":
+                services.approve(staff, salon)
+                services.register(member, salon)
+        made[name] = salon.id
+    db.session.commit()
+    return made
