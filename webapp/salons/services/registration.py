@@ -8,6 +8,7 @@ does not get a place joins the waiting list, in the order they came; a cancellat
 its place to the first person waiting, in the same transaction.
 """
 from sqlalchemy import update
+from sqlalchemy.orm import lazyload
 
 from webapp.core.db import utcnow
 from webapp.core.permissions import guard
@@ -22,7 +23,9 @@ R = RegistrationStatus
 def registration_of(user, salon):
     if not getattr(user, "is_authenticated", False):
         return None
-    return SalonRegistration.query.filter_by(salon_id=salon.id, user_id=user.id).first()
+    # The salon and the user are at hand: not loaded again (with their speakers and roles).
+    return (SalonRegistration.query.options(lazyload(SalonRegistration.salon), lazyload(SalonRegistration.user))
+            .filter_by(salon_id=salon.id, user_id=user.id).first())
 
 
 def _bump(salon, column, delta, guard_capacity=False):
