@@ -129,13 +129,26 @@ def _bad_form_fields(form):
     return problems
 
 
+def _submitted(form):
+    """A POST with a valid CSRF token. What the fields could not read (a date, a number) is
+    not said in WTForms' English: `_bad_form_fields` names it as the service names its faults."""
+    if request.method != "POST":
+        return False
+    form.validate()
+    if form.csrf_token.errors:
+        return False
+    for field in form:
+        field.errors = []
+    return True
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
     form = SalonForm()
     form.room_id.choices = _room_choices()
     status = 200
-    if request.method == "POST" and form.validate_on_submit():
+    if _submitted(form):
         done = already_submitted(current_user, form)
         if done is not None:
             return done
@@ -173,7 +186,7 @@ def edit(salon_id):
         form = SalonForm()
     form.room_id.choices = _room_choices()
     status = 200
-    if request.method == "POST" and form.validate_on_submit():
+    if _submitted(form):
         try:
             problems = _bad_form_fields(form)
             if problems:
