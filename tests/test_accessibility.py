@@ -143,9 +143,8 @@ def site(make_user, make_member, make_staff, make_admin, make_leader, make_sugge
                             title=f"关于改进科研评价机制的建议（{state}）")
         ids[state] = s.id
     ids["leader"] = leader.id
-    from webapp.accounts import services
-
     from tests.salon_helpers import salon_pages_world
+    from webapp.accounts import services
 
     ids.update(salon_pages_world(author, people["staff"], people["member"]))
     ids["registration"] = services._registration_serializer().dumps(

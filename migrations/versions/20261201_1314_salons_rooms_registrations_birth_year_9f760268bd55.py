@@ -8,7 +8,6 @@ Create Date: 2026-12-01 13:14:18.492294
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '9f760268bd55'
 down_revision = 'b7c4e1d2a9f0'
