@@ -6,8 +6,7 @@ is the services' (accounts.services), and comes back as ServiceError fields that
 """
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, HiddenField, IntegerField, PasswordField, StringField, TextAreaField
-from wtforms.validators import Optional
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, TextAreaField
 
 from webapp.core.forms import OneTimeSubmission
 
@@ -71,8 +70,7 @@ class ProfileForm(FlaskForm):
     institution = StringField("工作单位", render_kw={"maxlength": 128})
     discipline_tags = StringField("学科标签")
     bio = TextAreaField("个人简介", render_kw={"rows": 6, "maxlength": 2000})
-    birth_year = IntegerField("出生年份（选填）", validators=[Optional()],
-                              render_kw={"inputmode": "numeric", "min": 1900, "max": 2100})
+    birth_year = StringField("出生年份（选填）", render_kw={"inputmode": "numeric", "maxlength": 4})
 
 
 class SettingsForm(FlaskForm):

@@ -102,7 +102,9 @@ def _seed_one(spec, people, staff, rooms, now):
     end = start + timedelta(hours=spec["hours"])
     fmt = spec.get("format", "offline")
     room = rooms[spec["room"]] if spec.get("room") is not None else None
-    proposed = start - timedelta(days=services.proposals.file_days_before() + 8, hours=3)
+    # Proposed early enough to be filed on time, and every step before now.
+    proposed = min(start - timedelta(days=services.proposals.file_days_before() + 8, hours=3),
+                   now - timedelta(days=3, hours=5))
     speakers = [{"user_id": people[s["user"]].id} if "user" in s else s for s in spec["speakers"]]
     with clock_at(proposed):
         salon = services.propose(people[spec["host"]], spec["title"], spec["discipline"], spec["description"], fmt,

@@ -6,14 +6,12 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Optional
 
 from webapp.core.forms import OneTimeSubmission
 from webapp.salons import models as m
@@ -37,12 +35,11 @@ class SalonForm(OneTimeSubmission, FlaskForm):
     room_id = SelectField("场地", choices=[], coerce=str, validate_choice=False)
     address = StringField("或填写地址", render_kw={"maxlength": m.ADDRESS_MAX})
     online_url = StringField("线上会议链接", render_kw={"maxlength": m.URL_MAX, "inputmode": "url"})
-    capacity = IntegerField("人数上限", validators=[Optional()], render_kw={"required": True, "min": m.CAPACITY_MIN,
-                                                                         "max": m.CAPACITY_MAX})
-    start = DateTimeLocalField("开始时间", format=LOCAL_FORMAT, validators=[Optional()], render_kw={"required": True})
-    end = DateTimeLocalField("结束时间", format=LOCAL_FORMAT, validators=[Optional()], render_kw={"required": True})
-    registration_deadline = DateTimeLocalField("报名截止时间", format=LOCAL_FORMAT, validators=[Optional()],
-                                               render_kw={"required": True})
+    capacity = StringField("人数上限", render_kw={"required": True, "inputmode": "numeric", "type": "number",
+                                               "min": m.CAPACITY_MIN, "max": m.CAPACITY_MAX})
+    start = DateTimeLocalField("开始时间", format=LOCAL_FORMAT, render_kw={"required": True})
+    end = DateTimeLocalField("结束时间", format=LOCAL_FORMAT, render_kw={"required": True})
+    registration_deadline = DateTimeLocalField("报名截止时间", format=LOCAL_FORMAT, render_kw={"required": True})
     requires_approval = BooleanField("报名需经我确认")
     action = HiddenField()
 
@@ -67,7 +64,7 @@ class SlidesForm(FlaskForm):
 class RoomForm(FlaskForm):
     name = StringField("场地名称", render_kw={"required": True, "maxlength": m.ROOM_NAME_MAX})
     address = StringField("地址", render_kw={"maxlength": m.ADDRESS_MAX})
-    capacity = IntegerField("容量（人）", validators=[Optional()], render_kw={"required": True, "min": 1})
+    capacity = StringField("容量（人）", render_kw={"required": True, "inputmode": "numeric", "type": "number", "min": 1})
     active = BooleanField("可预订", default=True)
 
 
@@ -75,5 +72,5 @@ class ReportForm(FlaskForm):
     class Meta:
         csrf = False  # a GET filter
 
-    start = DateField("起始日期", validators=[Optional()])
-    end = DateField("截止日期", validators=[Optional()])
+    start = DateField("起始日期")
+    end = DateField("截止日期")

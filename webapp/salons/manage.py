@@ -30,12 +30,14 @@ def rooms():
     form = RoomForm()
     status = 200
     if request.method == "POST" and form.validate_on_submit():
+        from webapp.salons.views import as_int
+
         room = None
         room_id = request.form.get("room_id", "")
         if room_id.isdigit() and len(room_id) < 10:
             room = db.session.get(SalonRoom, int(room_id))
         try:
-            services.save_room(current_user, form.name.data, form.capacity.data, form.address.data, room=room,
+            services.save_room(current_user, form.name.data, as_int(form.capacity.data), form.address.data, room=room,
                                active=bool(form.active.data))
         except ServiceError as exc:
             status = show_service_error(form, exc)

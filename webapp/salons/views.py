@@ -101,10 +101,16 @@ def speakers_text(salon):
                      (f"{s.name}，{s.affiliation}" if s.affiliation else s.name) for s in salon.speakers)
 
 
+def as_int(text):
+    """A whole number typed in a form, or None (the service then names the field)."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
+
+
 def _values(form):
     return dict(title=form.title.data, discipline=form.discipline.data, description=form.description.data,
                 format=form.format.data, room_id=int(form.room_id.data) if (form.room_id.data or "").isdigit() else None,
-                address=form.address.data, online_url=form.online_url.data, capacity=form.capacity.data,
+                address=form.address.data, online_url=form.online_url.data, capacity=as_int(form.capacity.data),
                 requires_approval=bool(form.requires_approval.data), start=_utc(form.start.data),
                 end=_utc(form.end.data), registration_deadline=_utc(form.registration_deadline.data),
                 speakers=parse_speakers(form.speakers.data))
@@ -123,9 +129,11 @@ def _after_save(salon, form):
 def _bad_form_fields(form):
     """Typed values the form itself could not read (a date, a number), as the service names them."""
     problems = {}
-    for name in ("start", "end", "registration_deadline", "capacity"):
+    for name in ("start", "end", "registration_deadline"):
         if form[name].raw_data and form[name].raw_data[0] and form[name].data is None:
             problems[name] = "格式不正确"
+    if (form.capacity.data or "").strip() and as_int(form.capacity.data) is None:
+        problems["capacity"] = "请填写整数"
     return problems
 
 
@@ -177,7 +185,7 @@ def edit(salon_id):
     if request.method == "GET":
         form = SalonForm(formdata=None, obj=None, title=salon.title, discipline=salon.discipline,
                          description=salon.description, format=salon.format, room_id=str(salon.room_id or ""),
-                         address=salon.address, online_url=salon.online_url, capacity=salon.capacity,
+                         address=salon.address, online_url=salon.online_url, capacity=str(salon.capacity),
                          requires_approval=salon.requires_approval, start=_local_naive(salon.starts_at),
                          end=_local_naive(salon.ends_at),
                          registration_deadline=_local_naive(salon.registration_deadline),
