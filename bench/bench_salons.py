@@ -16,6 +16,7 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -95,7 +96,7 @@ def main():
         upcoming = services.upcoming()
         detail = max(upcoming, key=lambda s: s.registered_count)
         db.session.remove()
-    pages = [Page("沙龙列表", "/salons/"), Page("月历", "/salons/calendar"), Page("学科筛选", "/salons/?discipline=物理学"),
+    pages = [Page("沙龙列表", "/salons/"), Page("月历", "/salons/calendar"), Page("学科筛选", "/salons/?discipline=" + quote("物理学")),
              Page("沙龙详情", f"/salons/{detail.id}"), Page("沙龙详情（报名者）", f"/salons/{detail.id}", who="member"),
              Page("我的沙龙", "/salons/mine", who="member"), Page("发起沙龙", "/salons/new", who="member"),
              Page("工作人员：报备审核", "/admin/salons/", who="staff"),
