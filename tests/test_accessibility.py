@@ -84,6 +84,24 @@ PAGES = [
     Page("staff", "/admin/suggestions/categories", "submit:.add-item form button[type=submit]"),
     Page("staff", "/admin/suggestions/reasons"),
     Page("staff", "/admin/suggestions/leaders/{leader}"),  # photo and 分工
+    # salons
+    Page("anonymous", "/salons/"),
+    Page("anonymous", "/salons/?discipline=数学"),  # empty
+    Page("anonymous", "/salons/calendar"),
+    Page("anonymous", "/salons/{salon}"),
+    Page("member", "/salons/{salon}"),  # registered: status and cancel
+    Page("newcomer", "/salons/{salon}"),  # the register button
+    Page("author", "/salons/{salon}"),  # the host: registrations, check-in code
+    Page("author", "/salons/{salon_past}"),  # after the salon: attendance, minutes, slides
+    Page("author", "/salons/{salon_draft}/edit"),
+    Page("member", "/salons/new"),
+    Page("member", "/salons/new", "submit:#save-draft"),
+    Page("member", "/salons/mine"),
+    Page("newcomer", "/salons/mine"),  # empty
+    Page("staff", "/salons/{salon_filed}"),  # the review panel
+    Page("staff", "/admin/salons/"),
+    Page("staff", "/admin/salons/rooms"),
+    Page("staff", "/admin/salons/report"),
     # admin
     Page("admin", "/admin/"),
     Page("admin", "/admin/users"),
@@ -145,8 +163,10 @@ def site(make_user, make_member, make_staff, make_admin, make_leader, make_sugge
         ids[state] = s.id
     ids["leader"] = leader.id
     ids.update(_forum_site(people))
+    from tests.salon_helpers import salon_pages_world
     from webapp.accounts import services
 
+    ids.update(salon_pages_world(author, people["staff"], people["member"]))
     ids["registration"] = services._registration_serializer().dumps(
         {"u": "a11y_joiner", "e": "a11y_joiner@example.org", "d": "新加入的会员"})
     return people, ids

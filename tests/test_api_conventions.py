@@ -268,8 +268,8 @@ def test_every_operation_has_responses_with_descriptions(document):
         for status, response in op["responses"].items():
             assert re.fullmatch(r"[1-5]\d\d", status), f"{method} {path}: {status}"
             assert response.get("description"), f"{method} {path} {status}"
-            if "content" in response:
-                assert "schema" in response["content"]["application/json"], f"{method} {path} {status}"
+            if "content" in response:  # JSON, or a file of a declared media type (iCalendar, CSV)
+                assert all("schema" in media for media in response["content"].values()), f"{method} {path} {status}"
         successes = [s for s in op["responses"] if s.startswith("2")]
         assert successes, f"{method} {path} has no success response"
         for status in op["responses"]:

@@ -289,6 +289,58 @@ def forum_walk(call, people, h):
     call("POST", f"{API}/threads/{thread.id}/lock", h["member"])
     call("POST", f"{API}/threads/{thread.id}/move", h["staff"], json={"board_id": other_board.id})
     call("DELETE", f"{API}/posts/{reply['id']}", h["member"])
+def walk_salons(call, people, h):
+    """Salons: propose, file, review, register, cancel, calendar files, the report."""
+    from datetime import timedelta
+
+    from webapp.core.db import utcnow
+    from webapp.core.timeutil import to_local
+    from webapp.extensions import db
+    from webapp.salons import services as salons
+
+    start = to_local(utcnow() + timedelta(days=30)).replace(hour=14, minute=0, second=0, microsecond=0)
+    iso = lambda moment: moment.isoformat(timespec="seconds")  # noqa: E731
+    proposal = {"title": "青年学者沙龙：蛋白质结构预测", "discipline": "生命科学", "format": "online",
+                "description": "交流蛋白质结构预测模型在药物设计中的应用。", "online_url": "https://meeting.example.cn/j/9",
+                "capacity": 1, "requires_approval": False, "start": iso(start), "end": iso(start + timedelta(hours=2)),
+                "registration_deadline": iso(start - timedelta(days=1)),
+                "speakers": [{"name": "王教授", "affiliation": "某大学"}, {"user_id": people["other"].id}]}
+    salon = call("POST", f"{API}/salons", h["member"], json=proposal).get_json()
+    call("POST", f"{API}/salons", h["member"], json={**proposal, "capacity": 0, "start": "tomorrow"})
+    url = f"{API}/salons/{salon['id']}"
+    call("GET", url, h["member"])
+    call("GET", url)  # a draft: 404
+    call("POST", f"{url}/file", h["member"])
+    call("POST", f"{url}/file", h["member"])  # already filed: 409
+    call("POST", f"{url}/review", h["member"], json={"decision": "approve"})
+    call("POST", f"{url}/review", h["staff"], json={"decision": "return"})  # no comment: 422
+    call("POST", f"{url}/review", h["staff"], json={"decision": "approve", "comment": "同意举办"})
+    call("POST", f"{url}/registration", h["admin"])
+    call("POST", f"{url}/registration", h["admin"])  # again: 200
+    call("POST", f"{url}/registration", h["leader"])  # full: waiting
+    call("POST", f"{url}/registration", h["member"])  # the host: 409
+    cancelled = call("DELETE", f"{url}/registration", h["admin"])
+    assert cancelled.status_code == 200, cancelled.get_json()
+    call("DELETE", f"{url}/registration", h["admin"])  # not registered: 409
+    call("GET", url, h["leader"])
+    call("GET", url)
+    call("GET", f"{url}/ics")
+    for query in ("", "?when=all&per_page=1", "?when=past", "?discipline=生命科学", "?mine=true&state=approved",
+                  "?discipline=炼金术"):
+        call("GET", f"{API}/salons{query}", h["member"])
+    call("GET", f"{API}/salons/rooms")
+    token = salons.feed_token(people["leader"], create=True)
+    db.session.commit()
+    call("GET", f"{API}/me/calendar.ics?token={token}")
+    call("GET", f"{API}/me/calendar.ics?token=revoked")
+    call("GET", f"{API}/me/calendar.ics")
+    call("PATCH", f"{API}/me", h["member"], json={"birth_year": 1990})
+    call("PATCH", f"{API}/me", h["member"], json={"birth_year": 1800})
+    period = f"from={utcnow():%Y-%m-01}&to={utcnow() + timedelta(days=60):%Y-%m-%d}"
+    call("GET", f"{API}/salons/report?{period}", h["staff"])
+    call("GET", f"{API}/salons/report?{period}&format=csv", h["staff"])
+    call("GET", f"{API}/salons/report?{period}", h["member"])
+    call("GET", f"{API}/salons/report?from=x&to=y", h["staff"])
 
 
 def test_every_operation_answers_as_its_document_says(app, client, make_user, make_suggestion, suggestion_lists,
@@ -305,6 +357,7 @@ def test_every_operation_answers_as_its_document_says(app, client, make_user, ma
     call = Recorder(app, client)
     walk(call, people, h, make_suggestion, request.getfixturevalue("make_verification"), suggestion_lists)
     forum_walk(call, people, h)
+    walk_salons(call, people, h)
 
     document = client.get(f"{API}/openapi.json").get_json()
     problems, answered = [], set()
@@ -319,6 +372,9 @@ def test_every_operation_answers_as_its_document_says(app, client, make_user, ma
             answered.add((method, path))
         if "content" not in response:
             assert resp.get_data() == b"", where
+            continue
+        if resp.mimetype != "application/json":  # a file the document declares (iCalendar, CSV)
+            assert resp.mimetype in response["content"], where
             continue
         assert resp.mimetype == "application/json", where
         check = validator_for(document, response["content"]["application/json"]["schema"])

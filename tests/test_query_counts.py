@@ -291,3 +291,49 @@ def test_forum_pages_read_a_bounded_number_of_queries(app, db, client, signed_in
     many = measure()
     assert not {k: v for k, v in many.items() if v > QUERY_BUDGET}, many
     assert not {k: (few[k], many[k]) for k in many if many[k] > few[k]}, (few, many)
+
+
+def test_salon_pages_read_a_bounded_number_of_queries(app, db, client, signed_in, make_member, make_staff):
+    """The salon pages (calendar, list, a salon for its host, my salons, the staff queue and
+    report) read as many queries with three times the salons, speakers and registrations."""
+    from tests.salon_helpers import salon_pages_world
+    from webapp.accounts.models import User
+    from webapp.salons import services
+    from webapp.salons.models import Salon
+    from webapp.salons.services import rules
+
+    host, staff, member = make_member("qs_host"), make_staff("qs_staff"), make_member("qs_member")
+    ids = {"host": host.id, "staff": staff.id, "member": member.id}
+    world = salon_pages_world(host, staff, member)
+    clients = {None: client, **{who: signed_in(db.session.get(User, uid)) for who, uid in ids.items()}}
+    urls = [(None, "/salons/"), (None, "/salons/calendar"), (None, f"/salons/{world['salon']}"),
+            ("member", "/salons/mine"), ("member", f"/salons/{world['salon']}"),
+            ("host", f"/salons/{world['salon']}"), ("host", f"/salons/{world['salon_past']}"),
+            ("host", "/salons/mine"), ("staff", "/admin/salons/"), ("staff", "/admin/salons/report")]
+
+    def measure():
+        counts = {}
+        for who, url in urls:
+            db.session.expunge_all()
+            with count_queries(db) as statements:
+                resp = clients[who].get(url)
+            assert resp.status_code == 200, (who, url, resp.status_code)
+            counts[(who, url)] = len(statements)
+        db.session.expunge_all()
+        return counts
+
+    few = measure()
+    for n in range(2):
+        staff, member = db.session.get(User, ids["staff"]), db.session.get(User, ids["member"])
+        salon_pages_world(make_member(f"qs_host{n}"), staff, member)
+        others = [make_member(f"qs_reg{n}_{i}") for i in range(3)]
+        for salon in Salon.query.filter_by(state="approved"):
+            for person in others:
+                if rules.can_register(person, salon):
+                    services.register(person, salon)
+        db.session.commit()
+    many = measure()
+    over = {key: n for key, n in many.items() if n > QUERY_BUDGET}
+    assert not over, f"salon pages over budget: {over}"
+    grew = {key: (few[key], many[key]) for key in many if many[key] > few[key]}
+    assert not grew, f"query count grew with the rows shown: {grew}"

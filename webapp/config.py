@@ -87,6 +87,11 @@ def load_config():
         "TIMEZONE": os.environ.get("TIMEZONE", "Asia/Shanghai"),
         # Public holidays and exchanged working days (调休) for working-day deadlines.
         "WORK_CALENDAR_FILE": os.environ.get("WORK_CALENDAR_FILE", str(BASE_DIR / "content" / "work_calendar.json")),
+        # Academic salons (学术沙龙): filed N days before they start, minutes and attendance filed
+        # within N days after they end (前后10天报备).
+        "SALON_FILE_DAYS_BEFORE": _int("SALON_FILE_DAYS_BEFORE", 10),
+        "SALON_REPORT_DAYS_AFTER": _int("SALON_REPORT_DAYS_AFTER", 10),
+        "SALON_SLIDES_MAX_BYTES": _int("SALON_SLIDES_MAX_BYTES", 15 * 1024 * 1024),
         # Suggestions to leaders (建言献策): deadlines in working days, co-signing, statistics.
         "SUGGESTION_SCREEN_DAYS": _int("SUGGESTION_SCREEN_DAYS", 3),
         "SUGGESTION_ANSWER_DAYS": _int("SUGGESTION_ANSWER_DAYS", 15),

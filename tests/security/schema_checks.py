@@ -7,7 +7,10 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 # Rules the document cannot state: a password the service finds too common or too like the
 # username, a username or e-mail already taken, credentials that do not match.
-SERVER_RULES = {"POST /api/v1/auth/register", "POST /api/v1/auth/tokens"}
+SERVER_RULES = {"POST /api/v1/auth/register", "POST /api/v1/auth/tokens",
+                # Salons: a start in the future and before the end, a deadline before the start, a room or
+                # an address, a link for online ones, the filing days, a comment when returning.
+                "POST /api/v1/salons", "POST /api/v1/salons/{salon_id}/file", "POST /api/v1/salons/{salon_id}/review"}
 UNSTORABLE = "含有无法保存的字符"
 
 

@@ -71,10 +71,13 @@ def me():
     return current_user
 
 
-@api_route("/me", methods=["PATCH"], summary="Change the caller's settings (e-mail notifications)",
-           tags=["auth"], auth=True, request=SettingsSchema, responses={200: MeSchema}, endpoint="update_me")
-def update_me(email_notifications):
-    return services.update_settings(current_user, email_notifications)
+@api_route("/me", methods=["PATCH"], summary="Change the caller's settings (e-mail notifications, birth year)",
+           tags=["auth"], auth=True, request=SettingsSchema, responses={200: MeSchema}, endpoint="update_me",
+           description="Only the fields given change (an object without them changes nothing).")
+def update_me(**changes):
+    if changes.get("email_notifications", False) is None:  # null: not given, as for every optional field
+        del changes["email_notifications"]
+    return services.update_settings(current_user, **changes)
 
 
 @api_route("/users/<username>", methods=["GET"], summary="A user's public profile", tags=["users"],

@@ -70,6 +70,7 @@ class ProfileForm(FlaskForm):
     institution = StringField("工作单位", render_kw={"maxlength": 128})
     discipline_tags = StringField("学科标签")
     bio = TextAreaField("个人简介", render_kw={"rows": 6, "maxlength": 2000})
+    birth_year = StringField("出生年份（选填）", render_kw={"inputmode": "numeric", "maxlength": 4})
 
 
 class SettingsForm(FlaskForm):

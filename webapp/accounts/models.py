@@ -73,6 +73,9 @@ class User(UserMixin, db.Model):
     # E-mail about one's own business (an answer published, a suggestion assigned); in-site
     # notifications are always kept.
     email_notifications = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
+    # Optional and private (only its owner sees it): used only in the salons report's aggregate
+    # share of hosts and speakers under 45.
+    birth_year = db.Column(db.SmallInteger)
 
     role_grants = db.relationship(
         "UserRole", back_populates="user", cascade="all, delete-orphan", lazy="selectin",

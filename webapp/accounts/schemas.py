@@ -77,6 +77,7 @@ class MeSchema(UserSchema):
     last_login_at = UtcDateTime(allow_none=True)
     email_notifications = fields.Boolean(metadata={
         "description": "E-mail when one's suggestion is answered or one is assigned a suggestion"})
+    birth_year = fields.Integer(allow_none=True, metadata={"description": "Private: only the user sees it"})
 
     def unread(self, user):
         return unread_count(user)
@@ -115,9 +116,27 @@ class IssuedToken:
 NOT_EMPTY = validate.Length(min=1, error=REQUIRED)
 
 
+class BirthYear(fields.Integer):
+    """A birth year from BIRTH_YEAR_MIN to this year (the service's bounds, stated in the document)."""
+
+    def _validated(self, value):
+        value = super()._validated(value)
+        if value is not None and not services.BIRTH_YEAR_MIN <= value <= services.latest_birth_year():
+            raise self.make_error("range")
+        return value
+
+    default_error_messages = {"range": f"出生年份须在 {services.BIRTH_YEAR_MIN} 年至今年之间"}  # noqa: RUF012
+
+    def openapi_properties(self):
+        return {"minimum": services.BIRTH_YEAR_MIN, "maximum": services.latest_birth_year()}
+
+
 class SettingsSchema(RequestSchema):
-    email_notifications = Bool(required=True, metadata={
+    email_notifications = Bool(metadata={
         "description": "false: no e-mail about one's suggestions (in-site notifications stay)"})
+    birth_year = BirthYear(allow_none=True, strict=True, error_messages={"invalid": "必须是整数"}, metadata={
+        "description": "Optional and private (only in this response): used only in the salons report's "
+                       "aggregate share of hosts and speakers under 45; null clears it"})
 
 
 class RegistrationSchema(RequestSchema):

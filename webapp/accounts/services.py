@@ -393,8 +393,31 @@ def reset_password(token, new_password, password_confirm=None):
 
 # ---------------------------------------------------------------- profile and avatar
 
-def update_profile(user, display_name, institution="", discipline_tags=(), bio=""):
+_UNCHANGED = object()
+BIRTH_YEAR_MIN = 1900
+
+
+def latest_birth_year():
+    return utcnow().year
+
+
+def check_birth_year(birth_year):
+    """The optional, private birth year (None clears it), or a ValidationError."""
+    latest = latest_birth_year()
+    if birth_year is None:
+        return None
+    if isinstance(birth_year, bool) or not isinstance(birth_year, int) or not BIRTH_YEAR_MIN <= birth_year <= latest:
+        raise ValidationError(fields={"birth_year": f"出生年份须在 {BIRTH_YEAR_MIN}–{latest} 之间"})
+    return birth_year
+
+
+def update_profile(user, display_name, institution="", discipline_tags=(), bio="", birth_year=_UNCHANGED):
     errors = {}
+    if birth_year is not _UNCHANGED:
+        try:
+            birth_year = check_birth_year(birth_year)
+        except ValidationError as exc:
+            errors.update(exc.fields)
     display_name = (display_name or "").strip()
     if not display_name:
         errors["display_name"] = "请填写显示名称"
@@ -416,6 +439,8 @@ def update_profile(user, display_name, institution="", discipline_tags=(), bio="
     user.institution = institution
     user.discipline_tags = tags
     user.bio = bio
+    if birth_year is not _UNCHANGED:
+        user.birth_year = birth_year
     db.session.flush()
     return user
 
@@ -435,12 +460,16 @@ def referenced_proofs(names):
     return {key for (key,) in rows}
 
 
-def update_settings(user, email_notifications):
-    """The account's settings: whether e-mail about one's suggestions is sent."""
+def update_settings(user, email_notifications=_UNCHANGED, birth_year=_UNCHANGED):
+    """The account's settings: whether e-mail about one's suggestions is sent; the private
+    birth year (used only in aggregate statistics). What is not given stays as it is."""
     require_login(user)
-    if not isinstance(email_notifications, bool):
-        raise ValidationError("请选择是否接收邮件通知", fields={"email_notifications": "必须是是或否"})
-    user.email_notifications = email_notifications
+    if email_notifications is not _UNCHANGED:
+        if not isinstance(email_notifications, bool):
+            raise ValidationError("请选择是否接收邮件通知", fields={"email_notifications": "必须是是或否"})
+        user.email_notifications = email_notifications
+    if birth_year is not _UNCHANGED:
+        user.birth_year = check_birth_year(birth_year)
     db.session.flush()
     return user
 

@@ -247,7 +247,8 @@ def profile(username):
 
 def _profile_form_for(user):
     return ProfileForm(formdata=None, display_name=user.display_name, institution=user.institution,
-                       discipline_tags="，".join(user.discipline_tags or []), bio=user.bio)
+                       discipline_tags="，".join(user.discipline_tags or []), bio=user.bio,
+                       birth_year=str(user.birth_year or ""))
 
 
 @bp.route("/account/profile", methods=["GET", "POST"])
@@ -257,8 +258,11 @@ def edit_profile():
     status = form_status(form)
     if form.validate_on_submit():
         try:
+            year = (form.birth_year.data or "").strip()
+            if year and not (year.isascii() and year.isdigit() and len(year) == 4):
+                raise ValidationError(fields={"birth_year": "请填写四位数的年份"})
             services.update_profile(me(), form.display_name.data, form.institution.data,
-                                    form.discipline_tags.data, form.bio.data)
+                                    form.discipline_tags.data, form.bio.data, birth_year=int(year) if year else None)
         except ServiceError as exc:
             status = show_service_error(form, exc)
         else:

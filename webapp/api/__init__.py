@@ -18,7 +18,7 @@ imports no capability.
 """
 from functools import wraps
 
-from flask import Blueprint, current_app
+from flask import Blueprint, Response, current_app
 from flask import request as current_request
 from flask_login import current_user
 from marshmallow.experimental.context import Context
@@ -82,6 +82,8 @@ def api_route(rule, methods=("GET",), *, auth=False, before=None, request=None, 
             schema = responses[status]
             if schema is None:
                 body = ""
+            elif isinstance(body, Response):  # a file (iCalendar, CSV) the view built itself
+                pass
             elif not isinstance(schema, dict):  # a plain JSON schema: the view's dict as it is
                 with Context({"viewer": current_user._get_current_object(), **(context or {})}):
                     body = response_schema(schema).dump(body)

@@ -131,6 +131,8 @@ class Operation:
     responses: dict = field(default_factory=lambda: {200: None})
     errors: tuple = ()
     idempotent: bool = False
+    # More media types of a status than its JSON (e.g. {200: {"text/csv": {...}}}).
+    media: dict = field(default_factory=dict)
 
     def to_dict(self, converter):
         op = {"operationId": self.operation_id, "summary": self.summary, "tags": list(self.tags), "responses": {}}
@@ -155,9 +157,13 @@ class Operation:
         for status, schema in self.responses.items():
             body = {"description": _STATUS.get(status, "Response")}
             if isinstance(schema, dict):
-                body["content"] = {"application/json": {"schema": schema}}
+                # A plain schema may name another media type (an iCalendar file, a CSV).
+                plain = {k: v for k, v in schema.items() if k != "x-media-type"}
+                body["content"] = {schema.get("x-media-type", "application/json"): {"schema": plain}}
             elif schema is not None:
                 body["content"] = {"application/json": {"schema": converter.resolve_nested_schema(schema)}}
+            for media, media_schema in self.media.get(status, {}).items():
+                body.setdefault("content", {})[media] = {"schema": media_schema}
             op["responses"][str(status)] = body
         errors = set(self.errors)
         if self.request is not None:
