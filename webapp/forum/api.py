@@ -13,9 +13,9 @@ from webapp.forum.schemas import (
     MoveSchema,
     PostCreateSchema,
     PostEditSchema,
+    PostReportCreateSchema,
+    PostReportSchema,
     PostSchema,
-    ReportCreateSchema,
-    ReportSchema,
     SubscriptionSchema,
     ThreadCreateSchema,
     ThreadPostsArgs,
@@ -117,7 +117,7 @@ def unlike_post(post_id):
 
 
 @api_route("/posts/<int:post_id>/report", methods=["POST"], summary="Report a post to staff with a reason",
-           tags=TAGS, auth=True, request=ReportCreateSchema, responses={201: ReportSchema}, errors=[409],
+           tags=TAGS, auth=True, request=PostReportCreateSchema, responses={201: PostReportSchema}, errors=[409],
            endpoint="forum_report_post",
            before=lambda post_id: guard(rules.why_not_report(_me(), services.get_post(post_id))))
 def report_post(post_id, reason):

@@ -151,7 +151,7 @@ class SubscriptionSchema(ResponseSchema):
     last_read_number = fields.Integer(allow_none=True)
 
 
-class ReportSchema(ResponseSchema):
+class PostReportSchema(ResponseSchema):
     id = fields.Integer()
     post_id = fields.Integer()
     reason = fields.String()
@@ -186,7 +186,7 @@ class PostEditSchema(RequestSchema):
                        metadata={"description": "First post only"})
 
 
-class ReportCreateSchema(RequestSchema):
+class PostReportCreateSchema(RequestSchema):
     reason = Text(required=True, validate=TextLength(min=REASON_MIN, max=REASON_MAX))
 
 

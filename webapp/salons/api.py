@@ -11,11 +11,11 @@ from webapp.salons.schemas import (
     FeedArgs,
     RegistrationSchema,
     ReportArgs,
-    ReportSchema,
     ReviewSchema,
     RoomSchema,
     SalonCreateSchema,
     SalonListArgs,
+    SalonReportSchema,
     SalonSchema,
 )
 from webapp.salons.services import rules
@@ -137,7 +137,7 @@ def salon_feed(token):
 
 
 @api_route("/salons/report", methods=["GET"], summary="Salons report for a period (staff); ?format=csv for CSV",
-           tags=TAGS, auth=True, query=ReportArgs, responses={200: ReportSchema}, media={200: {"text/csv": CSV}},
+           tags=TAGS, auth=True, query=ReportArgs, responses={200: SalonReportSchema}, media={200: {"text/csv": CSV}},
            errors=[403], endpoint="salon_report")
 def salon_report(to, format, from_=None):
     require_staff(current_user)

@@ -188,7 +188,7 @@ class SalonSchema(ResponseSchema):
         return services.permissions(viewer(), salon)
 
 
-class ReportRowSchema(ResponseSchema):
+class SalonReportRowSchema(ResponseSchema):
     discipline = fields.String()
     salons = fields.Integer()
     registered = fields.Integer()
@@ -199,9 +199,9 @@ class ReportRowSchema(ResponseSchema):
     young_share = fields.Float(allow_none=True, metadata={"description": "young / people; null without people"})
 
 
-class ReportSchema(ResponseSchema):
+class SalonReportSchema(ResponseSchema):
     from_ = fields.Date(data_key="from", attribute="from")
     to = fields.Date()
-    rows = fields.Nested(ReportRowSchema, many=True)
-    total = fields.Nested(ReportRowSchema)
+    rows = fields.Nested(SalonReportRowSchema, many=True)
+    total = fields.Nested(SalonReportRowSchema)
     target = fields.Float(metadata={"description": "The target share of young hosts and speakers (1/3)"})
