@@ -99,6 +99,9 @@ def load_config():
         "SUGGESTION_POST_LIMIT": _int("SUGGESTION_POST_LIMIT", 5),
         "SUGGESTION_POST_WINDOW": _int("SUGGESTION_POST_WINDOW", 24 * 3600),
         "SUGGESTION_MAX_ATTACHMENTS": _int("SUGGESTION_MAX_ATTACHMENTS", 5),
+        # Chat (webapp.chat): messages one member may send per window (seconds), in all rooms.
+        "CHAT_RATE_LIMIT": _int("CHAT_RATE_LIMIT", 5),
+        "CHAT_RATE_WINDOW": _int("CHAT_RATE_WINDOW", 5),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted (so per-IP throttling sees the client's address). 0: none.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
