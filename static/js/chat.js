@@ -66,10 +66,13 @@
     });
   }
 
+  // Shown in the site's time zone (data-tz), as the server renders the page.
+  var timeFormat = new Intl.DateTimeFormat("zh-CN", { timeZone: panel.dataset.tz || "Asia/Shanghai",
+    month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false });
   function timeText(iso) {
-    var d = new Date(iso);
-    function two(n) { return (n < 10 ? "0" : "") + n; }
-    return two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " + two(d.getHours()) + ":" + two(d.getMinutes());
+    var parts = {};
+    timeFormat.formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute;
   }
 
   function render(m) {
