@@ -54,8 +54,21 @@ def clubs(app):
 def sock(app, login):
     """sock(user) → a Socket.IO test client connected with the user's session cookie;
     sock(token=...) with a bearer token; sock() anonymous. All disconnected at the end."""
+    from socketio import Manager, PubSubManager
+
+    from webapp.chat import live
     from webapp.extensions import socketio
 
+    # With REDIS_URL (the PostgreSQL + Redis run) the server's manager is Redis' pub/sub,
+    # which Flask-SocketIO's test client refuses: deliver in process for these tests (the
+    # cross-process test covers Redis with real servers).
+    queue = socketio.server.manager
+    if isinstance(queue, PubSubManager):
+        local = Manager()
+        local.set_server(socketio.server)
+        local.initialize()
+        socketio.server.manager = local
+    live.presence().clear()
     opened = []
 
     def connect(user=None, token=None):
@@ -71,6 +84,8 @@ def sock(app, login):
     for sc in opened:
         if sc.is_connected():
             sc.disconnect()
+    socketio.server.manager = queue
+    live.presence().clear()
 
 
 def events(sc, name):

@@ -245,3 +245,41 @@ def test_read_marker_clears_unread_count(sock, clubs, make_member):
     b.emit("read", {"room": "club:1", "last_id": 10**9}, callback=True)  # never past the newest
     assert services.unread_counts(bob, [room]) == {}
     assert services.unread_counts(alice, [room]) == {}  # one's own messages are not unread
+
+
+@pytest.mark.real_commits
+def test_message_is_committed_before_it_is_broadcast(sock, clubs, make_member, db, monkeypatch):
+    """At the moment `message` goes out, another connection already reads the row."""
+    from sqlalchemy import text
+
+    from webapp.chat import live
+
+    alice = make_member()
+    db.session.commit()
+    seen_by_other_connection = []
+    real_emit = live.socketio.emit
+
+    def checking_emit(event, data=None, **kw):
+        if event == "message":
+            with db.engine.connect() as other:
+                row = other.execute(text("SELECT text FROM chat_messages WHERE id = :id"), {"id": data["id"]}).first()
+            seen_by_other_connection.append(row[0] if row else None)
+        return real_emit(event, data, **kw)
+
+    monkeypatch.setattr(live.socketio, "emit", checking_emit)
+    a = sock(alice)
+    a.emit("join", {"room": "club:1"}, callback=True)
+    sent = a.emit("send", {"room": "club:1", "text": "先提交，后广播"}, callback=True)
+    assert seen_by_other_connection == ["先提交，后广播"]
+    # A refused send broadcasts nothing and stores nothing.
+    a.emit("send", {"room": "club:1", "text": ""}, callback=True)
+    assert seen_by_other_connection == ["先提交，后广播"]
+    # "Restart": nothing kept in memory; the history comes from the database.
+    from webapp.chat import events as chat_events
+
+    a.disconnect()
+    assert not chat_events._connections
+    db.session.remove()
+    db.engine.dispose()
+    ack = sock(make_member()).emit("join", {"room": "club:1"}, callback=True)
+    assert [m["id"] for m in ack["messages"]] == [sent["id"]]

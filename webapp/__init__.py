@@ -113,7 +113,7 @@ def _init_extensions(app):
     login_manager.session_protection = "basic"
     redis_url = app.config.get("REDIS_URL") or None
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=redis_url,
-                      manage_session=False)
+                      channel=app.config["SOCKETIO_CHANNEL"], manage_session=False)
     ratelimit.init_app(app)
     security.init_app(app)
     uploads.init_app(app)

@@ -55,6 +55,9 @@ def load_config():
         "MAIL_FROM": os.environ.get("MAIL_FROM", "科技工作者之家 <noreply@localhost>"),
         "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000"),
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "threading"),
+        # The Redis pub/sub channel of the Socket.IO message queue (channels are not per Redis
+        # database: sites, or test runs, sharing a Redis server need channels of their own).
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "scientists-home"),
         # Upload limits
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
         "AVATAR_MAX_BYTES": _int("AVATAR_MAX_BYTES", 5 * 1024 * 1024),
