@@ -1,0 +1,45 @@
+"""Two people in one chat room, each in their own headless Chromium context: the second sees
+the first typing, then the first's message live, and an @mention lights the notification
+badge without a reload."""
+import pytest
+from playwright.sync_api import expect
+
+from tests.chat_helpers import clubs  # noqa: F401  (fixture)
+from tests.test_browser_suggestions import signed_in_page
+
+
+@pytest.mark.browser
+def test_two_browsers_in_one_room_see_typing_and_messages_live(live_server, browser, clubs, make_user):
+    alice = make_user(username="alice_phys", display_name="林物理")
+    bob = make_user(username="bob_chem", display_name="周化学")
+    problems, contexts = [], []
+    try:
+        ctx_a, page_a = signed_in_page(browser, live_server, alice, problems)
+        ctx_b, page_b = signed_in_page(browser, live_server, bob, problems)
+        contexts += [ctx_a, ctx_b]
+        for page in (page_a, page_b):
+            page.goto(f"{live_server}/chat/club:1")
+        for page in (page_a, page_b):
+            expect(page.locator("#chat-status")).to_contain_text("在线 2 人")
+
+        page_a.fill("#text", "")
+        page_a.type("#text", "下午的量子实验")
+        expect(page_b.locator("#chat-typing")).to_contain_text("林物理 正在输入")
+
+        page_a.type("#text", " @bob_chem 记得带样品")
+        page_a.keyboard.press("Enter")
+        page_b.wait_for_selector("#chat-log li:has-text('下午的量子实验 @bob_chem 记得带样品')")
+        mention = page_b.locator("#chat-log li").last.locator("a.chat-mention")
+        assert mention.inner_text() == "@bob_chem" and mention.get_attribute("href") == "/u/bob_chem"
+        assert page_a.input_value("#text") == ""  # sent over the socket, not by a page load
+        # The notification centre's count went up on bob's page without a reload.
+        expect(page_b.locator("#unread-count")).to_have_text("1")
+        # Text is text: markup typed into a message is shown, never run.
+        page_b.fill("#text", "<img src=x onerror=alert(1)>")
+        page_b.keyboard.press("Enter")
+        page_a.wait_for_selector("#chat-log li:has-text('<img src=x onerror=alert(1)>')")
+        assert page_a.locator("#chat-log img").count() == 0
+        assert not problems, problems
+    finally:
+        for ctx in contexts:
+            ctx.close()
