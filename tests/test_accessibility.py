@@ -90,6 +90,11 @@ PAGES = [
     Page("admin", "/admin/users/{author}"),
     Page("admin", "/admin/audit"),
     Page("admin", "/admin/verifications"),
+    # chat
+    Page("member", "/chat/"),
+    Page("newcomer", "/chat/"),  # no rooms yet
+    Page("member", "/chat/dm?username=a11y_author"),  # a direct-message room (empty), through its redirect
+    Page("member", "/chat/dm?username=nobody-here"),  # the open-a-DM form with its error
 ]
 
 

@@ -43,3 +43,40 @@ def test_two_browsers_in_one_room_see_typing_and_messages_live(live_server, brow
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+@pytest.mark.browser
+def test_room_page_with_messages_and_moderation_has_no_serious_axe_violation(live_server, browser, clubs,
+                                                                             make_member, make_staff, db):
+    """A busy room as staff see it (messages, delete buttons, the mute form), and the mute
+    form come back with errors, at desktop and phone widths (tests/test_accessibility.py's check)."""
+    from tests.test_accessibility import DESKTOP, PHONE, SIDEWAYS, _context, _serious, _sign_in
+    from webapp.chat import services
+    from webapp.chat.rooms import resolve
+    from webapp.core import ratelimit
+
+    author, staff = make_member(display_name="孙研究员"), make_staff()
+    for text in ("今天组会讨论了新型催化剂的表征结果，欢迎大家补充 https://example.org/report", "@" + staff.username + " 请看一下"):
+        services.post_message(author, resolve("club:1", author), text)
+        ratelimit.reset(f"chat:send:{author.id}")
+    db.session.commit()
+    context = _context(browser)
+    try:
+        page = _sign_in(context, live_server, staff)
+        problems = []
+        for action in (None, "submit"):
+            page.set_viewport_size(DESKTOP)
+            page.goto(f"{live_server}/chat/club:1")
+            expect(page.locator("#chat-status")).to_contain_text("在线")
+            if action:
+                with page.expect_navigation():
+                    page.click("form.chat-mute-form button[type=submit]")
+                assert page.locator(".chat-mute-form .is-invalid, .error-summary").count()
+            for viewport in (DESKTOP, PHONE):
+                page.set_viewport_size(viewport)
+                problems += _serious(page)
+                if viewport is PHONE and page.evaluate(SIDEWAYS):
+                    problems.append(("scrolls sideways", page.evaluate(SIDEWAYS)))
+        assert problems == [], problems
+    finally:
+        context.close()

@@ -96,7 +96,7 @@
     if (canModerate) {
       var del = document.createElement("button");
       del.type = "button";
-      del.className = "btn btn-link btn-sm p-0 ms-2 link-danger chat-delete-live";
+      del.className = "btn btn-link btn-sm p-0 ms-2 chat-delete-button chat-delete-live";
       del.textContent = "删除";
       del.setAttribute("aria-label", "删除这条消息");
       meta.appendChild(del);

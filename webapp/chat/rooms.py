@@ -8,7 +8,7 @@ Direct messages (`dm:<user id>`) are this capability's own kind.
 """
 import importlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 
@@ -61,6 +61,10 @@ class Room:
     kind: str
     obj: object
     spec: dict | None = None
+    # The stored ChatRoom row once looked up (`services.stored_room`), or False before.
+    row: object = False
+    # {user id: their active mute or None}, looked up once per action (`services.active_mute`).
+    mutes: dict = field(default_factory=dict)
 
     @property
     def is_dm(self):
@@ -120,14 +124,6 @@ def resolve(name, viewer):
     if obj is None:
         raise NotFound("没有这个聊天室")
     return Room(name=name, key=name, kind=kind, obj=obj, spec=spec)
-
-
-def room_for_key(key, viewer):
-    """The room stored as `key`, named for `viewer`."""
-    if key.startswith(DM + ":"):
-        low, high = (int(x) for x in key.split(":", 1)[1].split("-"))
-        return resolve(f"{DM}:{high if viewer.id == low else low}", viewer)
-    return resolve(key, viewer)
 
 
 def rooms_for(user):

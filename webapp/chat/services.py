@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from webapp.chat import live
 from webapp.chat.models import ChatAction, ChatMessage, ChatMute, ChatReadMarker, ChatRoom
-from webapp.chat.rooms import DM, Room, dm_key, resolve, room_for_key, rooms_for
+from webapp.chat.rooms import DM, Room, dm_key, resolve, rooms_for
 from webapp.core import audit, ratelimit
 from webapp.core.db import utcnow
 from webapp.core.errors import AuthenticationRequired, NotFound, PermissionDenied, RateLimited, ValidationError
@@ -92,6 +92,9 @@ def room(name, user):
 
 
 def stored_room(room_ref, create=False):
+    """The room's ChatRoom row (made on its first message when `create`), looked up once."""
+    if room_ref.row is not False and (room_ref.row is not None or not create):
+        return room_ref.row
     row = ChatRoom.query.filter_by(key=room_ref.key).first()
     if row is None and create:
         # Two first messages at once: the loser's INSERT fails in its savepoint and it reads the winner's row.
@@ -101,33 +104,40 @@ def stored_room(room_ref, create=False):
                 db.session.add(row)
         except Exception:  # noqa: BLE001 (IntegrityError from either driver)
             row = ChatRoom.query.filter_by(key=room_ref.key).one()
+    room_ref.row = row
     return row
 
 
 def active_mute(user, room_ref, now=None):
+    if now is None and user.id in room_ref.mutes:
+        return room_ref.mutes[user.id]
     row = stored_room(room_ref)
-    if row is None:
-        return None
-    return ChatMute.query.filter(
+    found = None if row is None else ChatMute.query.filter(
         ChatMute.room_id == row.id, ChatMute.user_id == user.id, ChatMute.lifted_at.is_(None),
         ChatMute.until > (now or utcnow()),
     ).order_by(ChatMute.until.desc()).first()
+    if now is None:
+        room_ref.mutes[user.id] = found
+    return found
 
 
 def dm_rooms_for(user):
     """The direct-message rooms `user` has (those with a message), newest first."""
     prefix = f"{DM}:"
+    from webapp.accounts.models import User
+
     rows = ChatRoom.query.filter(
         ChatRoom.kind == DM,
         (ChatRoom.key.like(f"{prefix}{user.id}-%")) | (ChatRoom.key.like(f"{prefix}%-{user.id}")),
     ).order_by(ChatRoom.last_message_at.desc()).limit(100).all()
-    rooms = []
+    others = {}
     for row in rows:
-        try:
-            rooms.append(room_for_key(row.key, user))
-        except NotFound:
-            continue
-    return rooms
+        low, high = (int(x) for x in row.key.split(":", 1)[1].split("-"))
+        if user.id in (low, high):
+            others[row.key] = high if low == user.id else low
+    people = {u.id: u for u in User.query.filter(User.id.in_(set(others.values())))} if others else {}
+    return [Room(name=f"{DM}:{others[row.key]}", key=row.key, kind=DM, obj=people[others[row.key]], row=row)
+            for row in rows if row.key in others and others[row.key] in people]
 
 
 def sidebar(user):
@@ -155,7 +165,10 @@ def unread_counts(user, rooms):
 # ---------------------------------------------------------------- reading
 
 def _visible(row):
-    return ChatMessage.query.options(joinedload(ChatMessage.author)).filter(
+    from webapp.accounts.models import User
+
+    # Authors and their roles (a verified leader's name links to their page) in two queries.
+    return ChatMessage.query.options(joinedload(ChatMessage.author).selectinload(User.role_grants)).filter(
         ChatMessage.room_id == row.id, ChatMessage.deleted_at.is_(None))
 
 
@@ -317,6 +330,7 @@ def mute(staff, room_ref, target, minutes, reason=""):
     entry = ChatMute(room_id=row.id, user_id=target.id, until=now + timedelta(minutes=minutes),
                      reason=(reason or "")[:200], created_by_id=staff.id, created_at=now)
     db.session.add(entry)
+    room_ref.mutes.pop(target.id, None)
     audit.record(staff, ChatAction.user_muted, "user", target.id,
                  summary=f"{room_ref.name}: {target.username} {minutes} 分钟", reason=reason or None)
     db.session.flush()
@@ -333,6 +347,7 @@ def lift_mute(staff, room_ref, target):
     if mute_row is None:
         raise NotFound("该用户没有被禁言")
     mute_row.lifted_at = utcnow()
+    room_ref.mutes.pop(target.id, None)
     audit.record(staff, ChatAction.user_unmuted, "user", target.id, summary=f"{room_ref.name}: {target.username}")
     db.session.flush()
     return mute_row
