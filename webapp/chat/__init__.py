@@ -3,8 +3,8 @@ unread counts, moderation, and live notifications, over Flask-SocketIO."""
 
 
 def init_app(app):
+    from webapp.chat import api, events, live, views  # noqa: F401  (api and events register their handlers)
     from webapp.chat import demo as chat_demo
-    from webapp.chat import events, live, views  # noqa: F401  (events registers its handlers)
     from webapp.chat.models import ChatAction
     from webapp.core import audit, demo, nav
 

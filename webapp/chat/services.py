@@ -279,7 +279,7 @@ def _notify_mentions(author, room_ref, message):
                body=message.text[:200], link=their_room.chat_url, actor=author)
 
 
-def _avatar_path(user):
+def avatar_path(user):
     if has_request_context():
         return user.avatar_url("small")
     if not user.avatar_key:  # a CLI command (the demo) has no request to build static URLs with
@@ -288,16 +288,17 @@ def _avatar_path(user):
 
 
 def message_payload(message, room_name):
-    """The `message` event's data: {id, room, text, author, created_at}."""
-    author = message.author
-    return {
-        "id": message.id,
-        "room": room_name,
-        "text": message.text,
-        "author": {"id": author.id, "username": author.username, "display_name": author.display_name,
-                   "url": author.url, "avatar_url": _avatar_path(author)},
-        "created_at": message.created_at.isoformat() + "Z",
-    }
+    """The `message` event's data {id, room, text, author, created_at}: schemas.ChatMessageSchema."""
+    from webapp.api.schemas import response_schema
+    from webapp.chat.schemas import ChatMessageSchema
+
+    return response_schema(ChatMessageSchema).dump(message_view(message, room_name))
+
+
+def message_view(message, room_name):
+    """What ChatMessageSchema dumps: the message as named in `room_name`."""
+    return {"id": message.id, "room": room_name, "text": message.text, "author": message.author,
+            "created_at": message.created_at}
 
 
 # ---------------------------------------------------------------- moderation
