@@ -53,7 +53,8 @@ def clubs(app):
 @pytest.fixture
 def sock(app, login):
     """sock(user) → a Socket.IO test client connected with the user's session cookie;
-    sock(token=...) with a bearer token; sock() anonymous. All disconnected at the end."""
+    sock(token=...) with a bearer token; sock(client=c) with test client c's cookies;
+    sock() anonymous. All disconnected at the end."""
     from socketio import Manager, PubSubManager
 
     from webapp.chat import live
@@ -71,8 +72,8 @@ def sock(app, login):
     live.presence().clear()
     opened = []
 
-    def connect(user=None, token=None):
-        client = app.test_client()
+    def connect(user=None, token=None, client=None):
+        client = client or app.test_client()
         if user is not None:
             login(client, user)
         auth = {"token": token} if token is not None else None

@@ -20,8 +20,6 @@ def test_bad_token_is_refused_and_good_token_connects(sock, make_member, api_tok
 
 
 def test_logged_out_session_cookie_does_not_connect(app, sock, make_member, login, post_form):
-    from webapp.extensions import socketio
-
     member = make_member()
     client = app.test_client()
     login(client, member)
@@ -30,7 +28,16 @@ def test_logged_out_session_cookie_does_not_connect(app, sock, make_member, logi
     # The old cookie, replayed: its session version is stale.
     replay = app.test_client()
     replay.set_cookie("session", cookie.value)
-    sc = socketio.test_client(app, flask_test_client=replay)
+    assert not sock(client=replay).is_connected()
+
+
+def test_logging_out_closes_the_sessions_sockets(app, sock, make_member, login, post_form):
+    member = make_member()
+    client = app.test_client()
+    login(client, member)
+    sc = sock(client=client)
+    assert sc.is_connected()
+    post_form(client, "/logout", {})
     assert not sc.is_connected()
 
 

@@ -22,6 +22,9 @@
     return el;
   }
 
+  // Logged out in another tab: this page's socket stops (the server refuses it anyway).
+  socket.on("session_ended", function () { socket.disconnect(); });
+
   socket.on("notification", function (data) {
     if (!data || typeof data.unread_count !== "number") { return; }
     var el = badge();

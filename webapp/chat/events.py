@@ -8,13 +8,14 @@ import logging
 from functools import wraps
 
 from flask import g, request
-from flask_login import current_user
+from flask_login import current_user, user_logged_out
 from flask_socketio import join_room, leave_room
 from marshmallow import ValidationError as SchemaError
 
 from webapp.chat import live, services
 from webapp.chat import schemas as s
 from webapp.chat.rooms import resolve
+from webapp.core.db import after_commit
 from webapp.core.errors import AuthenticationRequired, NotFound, ServiceError
 from webapp.core.permissions import guard
 from webapp.core.uow import unit_of_work
@@ -84,6 +85,24 @@ def event(name, schema):
         return handler
 
     return decorator
+
+
+def end_session_sockets(user_id):
+    """A member logged out: close the sockets their session cookie opened in this process
+    (others are refused at their next event), and tell every page of theirs to stop."""
+    for sid, (owner, token) in list(_connections.items()):
+        if owner == user_id and token is None:
+            socketio.server.disconnect(sid, namespace="/")
+    socketio.emit("session_ended", {}, to=live.user_room(user_id))
+
+
+def _logged_out(sender, user=None, **extra):
+    user_id = getattr(user, "id", None)
+    if user_id is not None:
+        after_commit(db.session, lambda: end_session_sockets(user_id))
+
+
+user_logged_out.connect(_logged_out)
 
 
 @socketio.on("connect")
