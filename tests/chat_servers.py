@@ -96,3 +96,22 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+def fresh_pg_database(base_url, suffix="_procs"):
+    """A database of its own next to `base_url`'s (`<name><suffix>`), emptied."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base_url)
+    name = f"{url.database}{suffix}"
+    assert "test" in name
+    params = dict(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
+                  password=url.password, connect_timeout=3)
+    with psycopg.connect(dbname=url.database, autocommit=True, **params) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(dbname=name, autocommit=True, **params) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+    return url.set(database=name).render_as_string(hide_password=False)

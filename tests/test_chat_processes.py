@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.chat_servers import Server, server_env, setup_people
+from tests.chat_servers import Server, fresh_pg_database, server_env, setup_people
 
 socketio_client = pytest.importorskip("socketio")
 
@@ -60,32 +60,13 @@ def _scaleout_urls():
     return base, redis_url, required
 
 
-def _fresh_pg_database(base_url):
-    """A database of its own next to the test run's (`<name>_procs`), emptied."""
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(base_url)
-    name = f"{url.database}_procs"
-    assert "test" in name
-    params = dict(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
-                  password=url.password, connect_timeout=3)
-    with psycopg.connect(dbname=url.database, autocommit=True, **params) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    with psycopg.connect(dbname=name, autocommit=True, **params) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
 def test_message_crosses_processes_through_redis(tmp_path):
     base, redis_url, required = _scaleout_urls()
     try:
         import redis
 
         redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
-        database_url = _fresh_pg_database(base)
+        database_url = fresh_pg_database(base)
     except Exception as exc:  # noqa: BLE001
         if required:
             raise
