@@ -1,5 +1,6 @@
 """Fixtures for the chat tests: a test-only room kind (the code path forum boards and salons
 take at merge) and Socket.IO test clients logged in as a user or with a bearer token."""
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -50,8 +51,35 @@ def clubs(app):
     CLUBS.clear()
 
 
+@contextmanager
+def app_socket_server(app):
+    """Within the block, the Socket.IO server is the test app's own. (Another create_app()
+    in the session — migration and production-mode tests make apps — rebinds the shared
+    `socketio` object to a new server, while the test app's middleware keeps its own.)"""
+    from webapp.extensions import socketio
+
+    other = socketio.server
+    server = socketio.server = app.extensions["chat_socketio_server"]
+    handlers = (server.async_handlers, server.eio.async_handlers)
+    try:
+        yield server
+    finally:
+        socketio.server = other
+        # Flask-SocketIO's test client patches the server it runs on and never undoes it:
+        # undone here, so the live server's real sockets work in the tests after it.
+        for name in ("_send_packet", "_send_eio_packet"):
+            server.__dict__.pop(name, None)
+        server.async_handlers, server.eio.async_handlers = handlers
+
+
 @pytest.fixture
-def sock(app, login):
+def socket_server(app):
+    with app_socket_server(app) as server:
+        yield server
+
+
+@pytest.fixture
+def sock(app, login, socket_server):
     """sock(user) → a Socket.IO test client connected with the user's session cookie;
     sock(token=...) with a bearer token; sock(client=c) with test client c's cookies;
     sock() anonymous. All disconnected at the end."""

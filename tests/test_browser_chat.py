@@ -4,12 +4,13 @@ badge without a reload."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.chat_helpers import clubs  # noqa: F401  (fixture)
+from tests.chat_helpers import clubs, socket_server  # noqa: F401  (fixtures)
 from tests.test_browser_suggestions import signed_in_page
 
 
 @pytest.mark.browser
-def test_two_browsers_in_one_room_see_typing_and_messages_live(live_server, browser, clubs, make_user):
+def test_two_browsers_in_one_room_see_typing_and_messages_live(live_server, browser, clubs, make_user,
+                                                              socket_server):
     alice = make_user(username="alice_phys", display_name="林物理")
     bob = make_user(username="bob_chem", display_name="周化学")
     problems, contexts = [], []
@@ -47,7 +48,8 @@ def test_two_browsers_in_one_room_see_typing_and_messages_live(live_server, brow
 
 @pytest.mark.browser
 def test_room_page_with_messages_and_moderation_has_no_serious_axe_violation(live_server, browser, clubs,
-                                                                             make_member, make_staff, db):
+                                                                             make_member, make_staff, db,
+                                                                             socket_server):
     """A busy room as staff see it (messages, delete buttons, the mute form), and the mute
     form come back with errors, at desktop and phone widths (tests/test_accessibility.py's check)."""
     from tests.test_accessibility import DESKTOP, PHONE, SIDEWAYS, _context, _serious, _sign_in

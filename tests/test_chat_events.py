@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.chat_helpers import clubs, events, sock  # noqa: F401  (fixtures)
+from tests.chat_helpers import clubs, events, sock, socket_server  # noqa: F401  (fixtures)
 
 
 def test_anonymous_connection_is_refused(sock):

@@ -228,15 +228,29 @@
   }
 
   if (older) {
-    older.addEventListener("click", function (e) {
-      if (!socket.connected) { return; }
-      e.preventDefault();
+    var loading = false;
+    var loadOlder = function () {
+      if (!older || loading || !socket.connected) { return false; }
+      loading = true;
       socket.emit("history", { room: room, before_id: firstId }, function (ack) {
+        loading = false;
         if (!ack || ack.error) { return; }
         add(ack.messages, true);
-        if (!ack.has_more) { older.parentNode.remove(); older = null; }
+        if (!ack.has_more && older) { older.parentNode.remove(); older = null; }
       });
-    });
+      return true;
+    };
+    older.addEventListener("click", function (e) { if (loadOlder()) { e.preventDefault(); } });
+    // Scrolling up to the top of the messages loads the older ones.
+    if ("IntersectionObserver" in window) {
+      var seenTop = false;
+      new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (entry.isIntersecting && seenTop) { loadOlder(); }
+        });
+        seenTop = true;  // not on the first layout, where the page scrolls to the bottom
+      }, { root: scroller }).observe(older);
+    }
   }
 
   log.addEventListener("click", function (e) {

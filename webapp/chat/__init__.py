@@ -3,7 +3,7 @@ unread counts, moderation, and live notifications, over Flask-SocketIO."""
 
 
 def init_app(app):
-    from webapp.chat import api, events, live, views  # noqa: F401  (api and events register their handlers)
+    from webapp.chat import api, events, live, views  # noqa: F401  (api registers its routes)
     from webapp.chat import demo as chat_demo
     from webapp.chat.models import ChatAction
     from webapp.core import audit, demo, nav
@@ -14,3 +14,4 @@ def init_app(app):
     nav.register_section(app, "chat", "chat.index", ("chat",))
     demo.register_seeder(app, "chat", chat_demo.seed_demo)
     live.init_app(app)
+    events.register(app)

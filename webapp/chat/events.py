@@ -26,6 +26,15 @@ log = logging.getLogger(__name__)
 # sid → (user id, token or None), and sid → {room key: Room}: per process, as sids are.
 _connections = {}
 _joined = {}
+# (event, handler), registered on each app's Socket.IO server by `register()` (chat's init_app):
+# decorators would bind them only to whichever server existed when this module was imported.
+HANDLERS = []
+
+
+def register(app):
+    for name, handler in HANDLERS:
+        socketio.on_event(name, handler)
+    app.extensions["chat_socketio_server"] = socketio.server
 
 
 def _authenticate(auth):
@@ -81,7 +90,7 @@ def event(name, schema):
                 db.session.rollback()
                 return _error("server_error", "服务器内部错误")
 
-        socketio.on_event(name, handler)
+        HANDLERS.append((name, handler))
         return handler
 
     return decorator
@@ -105,7 +114,6 @@ def _logged_out(sender, user=None, **extra):
 user_logged_out.connect(_logged_out)
 
 
-@socketio.on("connect")
 def on_connect(auth=None):
     try:
         user, token = _authenticate(auth)
@@ -122,12 +130,14 @@ def on_connect(auth=None):
     return True
 
 
-@socketio.on("disconnect")
 def on_disconnect(reason=None):
     _connections.pop(request.sid, None)
     for room_ref in _joined.pop(request.sid, {}).values():
         live.presence().remove(room_ref.key, request.sid)
         live.announce_presence(room_ref)
+
+
+HANDLERS += [("connect", on_connect), ("disconnect", on_disconnect)]
 
 
 def _person(user):
