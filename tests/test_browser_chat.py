@@ -21,11 +21,11 @@ def test_two_browsers_in_one_room_see_typing_and_messages_live(live_server, brow
         for page in (page_a, page_b):
             page.goto(f"{live_server}/chat/club:1")
         for page in (page_a, page_b):
-            expect(page.locator("#chat-status")).to_contain_text("在线 2 人")
+            expect(page.locator("#chat-status")).to_contain_text("在线 2 人", timeout=20000)
 
         page_a.fill("#text", "")
         page_a.type("#text", "下午的量子实验")
-        expect(page_b.locator("#chat-typing")).to_contain_text("林物理 正在输入")
+        expect(page_b.locator("#chat-typing")).to_contain_text("林物理 正在输入", timeout=20000)
 
         page_a.type("#text", " @bob_chem 记得带样品")
         page_a.keyboard.press("Enter")
@@ -34,7 +34,7 @@ def test_two_browsers_in_one_room_see_typing_and_messages_live(live_server, brow
         assert mention.inner_text() == "@bob_chem" and mention.get_attribute("href") == "/u/bob_chem"
         assert page_a.input_value("#text") == ""  # sent over the socket, not by a page load
         # The notification centre's count went up on bob's page without a reload.
-        expect(page_b.locator("#unread-count")).to_have_text("1")
+        expect(page_b.locator("#unread-count")).to_have_text("1", timeout=20000)
         # Text is text: markup typed into a message is shown, never run.
         page_b.fill("#text", "<img src=x onerror=alert(1)>")
         page_b.keyboard.press("Enter")
