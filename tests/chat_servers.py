@@ -72,7 +72,8 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(Path(env["INSTANCE_DIR"]).parent / f"gunicorn-{self.port}.log", "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--no-control-socket",
+            [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--worker-connections", "5000",
+             "--no-control-socket",
              "-b", f"127.0.0.1:{self.port}", "wsgi:app"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
