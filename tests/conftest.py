@@ -55,6 +55,7 @@ def app(tmp_root):
         "SMTP_HOST": "",
         "SERVER_NAME": None,
         "RATELIMIT_PREFIX": f"sh-test-{secrets.token_hex(4)}:",
+        "SOCKETIO_CHANNEL": f"sh-test-{secrets.token_hex(4)}",
         # Flask refuses session cookies older than this; tests move the shared clock weeks ahead
         # of a login to reach deadlines.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=3650),

@@ -127,6 +127,11 @@ PAGES = [
     Page("staff", "/forum/moderation"),
     Page("staff", "/forum/moderation", "submit:form.forum-suspend-form button[type=submit]"),
     Page("staff", "/forum/manage/boards"),
+    # chat
+    Page("member", "/chat/"),
+    Page("newcomer", "/chat/"),  # no rooms yet
+    Page("member", "/chat/dm?username=a11y_author"),  # a direct-message room (empty), through its redirect
+    Page("member", "/chat/dm?username=nobody-here"),  # the open-a-DM form with its error
 ]
 
 

@@ -253,6 +253,21 @@ def walk(call, people, h, make_suggestion, new_verification, suggestion_lists):
     call("GET", f"{API}/admin/audit?object_type=user&object_id={member.id}", h["staff"])
     call("GET", f"{API}/openapi.json")
 
+    # chat: a direct message between two members, then the rooms list and the history
+    from webapp.chat import services as chat
+    from webapp.extensions import db
+
+    other = people["other"]
+    chat.post_message(member, chat.dm_room(member, other), "周五的组会改到下午三点 @sa_other https://example.org")
+    db.session.commit()
+    call("GET", f"{API}/chat/rooms", h["member"])
+    call("GET", f"{API}/chat/rooms", h["leader"])  # none
+    call("GET", f"{API}/chat/rooms/dm:{other.id}/messages", h["member"])
+    call("GET", f"{API}/chat/rooms/dm:{member.id}/messages?after_id=0", h["other"])
+    call("GET", f"{API}/chat/rooms/dm:{other.id}/messages?before_id=1&after_id=1", h["member"])
+    call("GET", f"{API}/chat/rooms/nothing:1/messages", h["member"])
+    call("GET", f"{API}/chat/rooms", {})
+
 
 def forum_walk(call, people, h):
     from tests.forum_helpers import forum_objects

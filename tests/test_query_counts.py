@@ -337,3 +337,63 @@ def test_salon_pages_read_a_bounded_number_of_queries(app, db, client, signed_in
     assert not over, f"salon pages over budget: {over}"
     grew = {key: (few[key], many[key]) for key in many if many[key] > few[key]}
     assert not grew, f"query count grew with the rows shown: {grew}"
+
+
+# ---------------------------------------------------------------- chat
+
+def test_chat_pages_read_a_bounded_number_of_queries(app, db, signed_in, make_member, make_leader):
+    """The rooms list and a room page: as many queries with 5 messages and 2 direct-message
+    rooms as with 50 messages by 10 authors (some verified leaders) and 12 rooms."""
+    from tests.chat_helpers import CLUBS, Club, club_spec
+    from webapp.chat import services
+    from webapp.chat.rooms import _EXTRA, _KINDS, register_room_kind, resolve
+    from webapp.core import ratelimit
+
+    CLUBS.clear()
+    CLUBS[1] = Club(1, "查询交流室")
+    register_room_kind(app, club_spec())
+    try:
+        viewer = make_member("qc_chat_viewer")
+        client = signed_in(viewer)
+        urls = ["/chat/", "/chat/club:1", f"/chat/club:1?before={2**31 - 1}"]
+        authors = []
+
+        def add(n_authors, n_messages, n_dms):
+            for i in range(n_authors):
+                factory = make_leader if i % 3 == 0 else make_member
+                kw = {"real_name": f"领导{len(authors)}"} if factory is make_leader else {}
+                authors.append(factory(f"qc_chat_{len(authors)}", **kw))
+            room = resolve("club:1", viewer)
+            for i in range(n_messages):
+                author = authors[i % len(authors)]
+                services.post_message(author, resolve("club:1", author), f"消息 {i}")
+                ratelimit.reset(f"chat:send:{author.id}")
+            for author in authors[:n_dms]:
+                services.post_message(author, services.dm_room(author, viewer), "私信")
+                ratelimit.reset(f"chat:send:{author.id}")
+            db.session.commit()
+            return room
+
+        def measure():
+            counts = {}
+            for url in urls:
+                db.session.expunge_all()
+                with count_queries(db) as statements:
+                    resp = client.get(url)
+                assert resp.status_code == 200, (url, resp.status_code)
+                counts[url] = len(statements)
+            db.session.expunge_all()
+            for person in (viewer, *authors):
+                db.session.add(person)
+            return counts
+
+        add(2, 5, 2)
+        few = measure()
+        add(10, 45, 12)
+        many = measure()
+        assert all(n <= QUERY_BUDGET for n in many.values()), many
+        assert many == few, (few, many)
+    finally:
+        app.extensions.get(_EXTRA, {}).pop("club", None)
+        app.extensions.pop(_KINDS, None)
+        CLUBS.clear()

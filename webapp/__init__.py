@@ -19,9 +19,9 @@ def capabilities():
     """The capabilities, in the order their pages, API routes, CLI commands and demo content
     are registered. A new capability is one package with an `init_app(app)`, added here.
     (Imported here, not at the top, so `import webapp.api` or a model alone loads no capability.)"""
-    from webapp import accounts, admin, forum, main, notifications, salons, suggestions
+    from webapp import accounts, admin, chat, forum, main, notifications, salons, suggestions
 
-    return (main, accounts, notifications, admin, suggestions, forum, salons)
+    return (main, accounts, notifications, admin, suggestions, forum, salons, chat)
 
 
 def _digits_at_most(n):
@@ -113,7 +113,7 @@ def _init_extensions(app):
     login_manager.session_protection = "basic"
     redis_url = app.config.get("REDIS_URL") or None
     socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=redis_url,
-                      manage_session=False)
+                      channel=app.config["SOCKETIO_CHANNEL"], manage_session=False)
     ratelimit.init_app(app)
     security.init_app(app)
     uploads.init_app(app)

@@ -55,6 +55,9 @@ def load_config():
         "MAIL_FROM": os.environ.get("MAIL_FROM", "科技工作者之家 <noreply@localhost>"),
         "SITE_URL": os.environ.get("SITE_URL", "http://127.0.0.1:5000"),
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "threading"),
+        # The Redis pub/sub channel of the Socket.IO message queue (channels are not per Redis
+        # database: sites, or test runs, sharing a Redis server need channels of their own).
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "scientists-home"),
         # Upload limits
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
         "AVATAR_MAX_BYTES": _int("AVATAR_MAX_BYTES", 5 * 1024 * 1024),
@@ -111,6 +114,9 @@ def load_config():
         "FORUM_IP_POST_WINDOW": _int("FORUM_IP_POST_WINDOW", 3600),
         "FORUM_LINK_MIN_POSTS": _int("FORUM_LINK_MIN_POSTS", 3),
         "FORUM_IMAGE_MAX_BYTES": _int("FORUM_IMAGE_MAX_BYTES", 5 * 1024 * 1024),
+        # Chat (webapp.chat): messages one member may send per window (seconds), in all rooms.
+        "CHAT_RATE_LIMIT": _int("CHAT_RATE_LIMIT", 5),
+        "CHAT_RATE_WINDOW": _int("CHAT_RATE_WINDOW", 5),
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted (so per-IP throttling sees the client's address). 0: none.
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),

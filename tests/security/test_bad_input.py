@@ -38,7 +38,8 @@ def world(make_user, make_suggestion, make_verification, api_token, db):
     values = {"suggestion_id": s.id, "leader_id": leader.id, "user_id": member.id, "request_id": request.id,
               "notification_id": note.id, "token_id": 1, "attachment_id": 1, "username": member.username,
               "key": "forum", "token": "x", "role": "staff", "name": "about",
-              "salon_id": 1, "registration_id": 1}
+              "salon_id": 1, "registration_id": 1,
+              "room": f"dm:{member.id}", "message_id": 1}
     from tests.forum_helpers import forum_objects
 
     forum_board, forum_thread, forum_post = forum_objects(boss)

@@ -3,12 +3,17 @@
 `notify()` is what every capability calls. It adds to the caller's transaction, so a
 notification exists only if the action that caused it committed.
 """
+from blinker import Namespace
 from sqlalchemy.orm import joinedload
 
 from webapp.core.db import utcnow
 from webapp.core.errors import NotFound
 from webapp.extensions import db
 from webapp.notifications.models import Notification
+
+# Sent by notify() with the new notification, inside the action's transaction (chat pushes
+# the unread count to the user's open pages after the commit; notifications imports no chat).
+notification_created = Namespace().signal("notification-created")
 
 
 def notify(user, kind, title, body="", link=None, actor=None, sender=None):
@@ -24,6 +29,7 @@ def notify(user, kind, title, body="", link=None, actor=None, sender=None):
         link=link,
     )
     db.session.add(note)
+    notification_created.send(note)
     return note
 
 
