@@ -65,7 +65,10 @@ def board(board_id):
     board = services.get_board(board_id)
     page_number, _ = parse_page_args(request.args, 30, 30)
     page, subs = services.board_threads(board, page_number, viewer=viewer())
-    return render_template("forum/board.html", board=board, page=page, subs=subs)
+    from webapp.forum.chat import can_read_board_chat
+
+    chat_url = url_for("chat.room", room=f"board:{board.id}") if can_read_board_chat(current_user, board) else None
+    return render_template("forum/board.html", board=board, page=page, subs=subs, chat_url=chat_url)
 
 
 @bp.route("/threads/<int:thread_id>")

@@ -18,7 +18,7 @@ from webapp.core.timeutil import local_zone, to_local
 from webapp.core.uploads import download_headers, stored_file
 from webapp.salons import services
 from webapp.salons.forms import CheckInForm, MinutesForm, ReviewForm, SalonForm, SlidesForm, choices
-from webapp.salons.models import DISCIPLINES, RegistrationStatus
+from webapp.salons.models import DISCIPLINES, RegistrationStatus, SalonState
 from webapp.salons.services import rules
 
 bp = Blueprint("salons", __name__, url_prefix="/salons", template_folder="templates")
@@ -221,8 +221,12 @@ def detail(salon_id):
     reg = services.registration_of(user, salon)
     manage = perms["manage_registrations"]
     regs = services.registrations(salon) if manage else []
+    from webapp.salons.chat import can_read_salon_chat
+
+    chat_url = url_for("chat.room", room=f"salon:{salon.id}") if (
+        salon.state == SalonState.approved.value and can_read_salon_chat(user, salon)) else None
     return render_template(
-        "salons/detail.html", salon=salon, perms=perms, reg=reg if reg and reg.status != "cancelled" else None,
+        "salons/detail.html", salon=salon, perms=perms, chat_url=chat_url, reg=reg if reg and reg.status != "cancelled" else None,
         position=services.waiting_position(reg), regs=regs, closed=rules.registration_closed(salon),
         review_form=ReviewForm(formdata=None), checkin_form=CheckInForm(formdata=None),
         minutes_form=MinutesForm(formdata=None, minutes=salon.minutes), slides_form=SlidesForm(formdata=None),
