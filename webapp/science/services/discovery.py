@@ -1,0 +1,98 @@
+"""Discovery: the front page's featured and latest content, and 为你推荐 — articles for a
+logged-in reader from their discipline tags and reading history, each with its reason."""
+from dataclasses import dataclass
+
+from sqlalchemy import func
+
+from webapp.core.db import utcnow
+from webapp.core.permissions import is_authenticated
+from webapp.extensions import db
+from webapp.science.models import Article, ArticleRead, ScienceTag, Video, article_tags
+
+
+@dataclass
+class Recommendation:
+    article: Article
+    reason: str
+
+
+def front_page(latest=8, featured=3, videos=4):
+    now = utcnow()
+    public = Article.query.filter(Article.public_filter(now))
+    featured_rows = (public.filter(Article.featured.is_(True))
+                     .order_by(Article.published_at.desc(), Article.id.desc()).limit(featured).all())
+    shown = [a.id for a in featured_rows] or [0]
+    latest_rows = (public.filter(Article.id.notin_(shown))
+                   .order_by(Article.published_at.desc(), Article.id.desc()).limit(latest).all())
+    video_rows = (Video.query.filter(Video.public_filter(now))
+                  .order_by(Video.published_at.desc(), Video.id.desc()).limit(videos).all())
+    return {"featured": featured_rows, "latest": latest_rows, "videos": video_rows}
+
+
+def _tags_matching(names):
+    """{tag id: the discipline it matches} for tags equal to, or a prefix/extension of, a name
+    (a reader following 天文学 gets articles tagged 天文)."""
+    if not names:
+        return {}
+    conditions = []
+    for name in names:
+        conditions.append(ScienceTag.name == name)
+        conditions.append(ScienceTag.name.like(f"{name}%"))
+        if len(name) > 2:
+            conditions.append(ScienceTag.name == name[:-1])
+    found = {}
+    for tag in ScienceTag.query.filter(db.or_(*conditions)).all():
+        for name in names:
+            if tag.name == name or tag.name.startswith(name) or (len(name) > 2 and tag.name == name[:-1]):
+                found.setdefault(tag.id, name)
+                break
+    return found
+
+
+def recommendations(user, limit=6):
+    """Public articles the reader has not read, from their disciplines, then from the tags of
+    what they read lately, then the most read; each with why it was picked."""
+    if not is_authenticated(user):
+        return []
+    now = utcnow()
+    read_ids = [a for (a,) in db.session.query(ArticleRead.article_id).filter(ArticleRead.user_id == user.id)]
+    picked, seen = [], set(read_ids)
+
+    def take(tag_reasons):
+        if not tag_reasons or len(picked) >= limit:
+            return
+        rows = (db.session.query(Article, article_tags.c.tag_id)
+                .join(article_tags, article_tags.c.article_id == Article.id)
+                .filter(Article.public_filter(now), article_tags.c.tag_id.in_(list(tag_reasons)),
+                        Article.id.notin_(list(seen) or [0]))
+                .order_by(Article.published_at.desc(), Article.id.desc()).limit(limit * 4).all())
+        for article, tag_id in rows:
+            if article.id in seen or len(picked) >= limit:
+                continue
+            seen.add(article.id)
+            picked.append(Recommendation(article, tag_reasons[tag_id]))
+
+    disciplines = [t for t in (user.discipline_tags or []) if t]
+    take({tag_id: f"因为你关注 {name}" for tag_id, name in _tags_matching(disciplines).items()})
+    if read_ids and len(picked) < limit:
+        recent = (Article.query.join(ArticleRead, ArticleRead.article_id == Article.id)
+                  .filter(ArticleRead.user_id == user.id).order_by(ArticleRead.read_at.desc()).limit(5).all())
+        reasons = {}
+        for article in recent:
+            for tag in article.tags:
+                reasons.setdefault(tag.id, f"因为你读过《{article.title}》")
+        take(reasons)
+    if len(picked) < limit:
+        popular = (Article.query.filter(Article.public_filter(now), Article.id.notin_(list(seen) or [0]))
+                   .order_by(Article.read_count.desc(), Article.published_at.desc()).limit(limit - len(picked)).all())
+        picked += [Recommendation(a, "热门科普") for a in popular]
+    return picked
+
+
+def tag_cloud(limit=30):
+    now = utcnow()
+    return (db.session.query(ScienceTag.name, func.count(Article.id).label("n"))
+            .join(article_tags, article_tags.c.tag_id == ScienceTag.id)
+            .join(Article, Article.id == article_tags.c.article_id)
+            .filter(Article.public_filter(now)).group_by(ScienceTag.name)
+            .order_by(func.count(Article.id).desc(), ScienceTag.name).limit(limit).all())
