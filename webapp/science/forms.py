@@ -3,11 +3,17 @@ field and the views put the problems under the fields. Category choices are fill
 the view."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 from webapp.core.forms import OneTimeSubmission
 from webapp.science.models import BODY_MAX, COMMENT_MAX, SUMMARY_MAX, TITLE_MAX, BaseType
+
+
+
+def choices(pairs):
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 VIDEO_ACCEPT = "video/mp4,video/webm"
@@ -39,7 +45,7 @@ class ActionForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField("审核结论", choices=[("approve", "通过"), ("changes", "退回修改"), ("reject", "拒绝")],
+    decision = RadioField("审核结论", choices=choices([("approve", "通过"), ("changes", "退回修改"), ("reject", "拒绝")]),
                           validate_choice=False)
     comment = TextAreaField("审核意见", description="退回修改或拒绝时必填，作者可见",
                             render_kw={"maxlength": COMMENT_MAX, "rows": 3})
@@ -48,7 +54,7 @@ class ReviewForm(FlaskForm):
 
 class BaseForm(FlaskForm):
     name = StringField("名称")
-    type = SelectField("类型", choices=[(t.title, t.title) for t in BaseType], validate_choice=False)
+    type = SelectField("类型", choices=choices((t.title, t.title) for t in BaseType), validate_choice=False)
     province = StringField("省份")
     city = StringField("城市")
     address = StringField("地址")

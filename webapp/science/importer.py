@@ -27,7 +27,7 @@ from webapp.extensions import db
 from webapp.science import services
 from webapp.science.models import Article, ScienceBase, Video
 from webapp.science.services import articles as article_services
-from webapp.science.services import bases as base_services
+from webapp.science.services import sites as base_services
 from webapp.science.services import videos as video_services
 from webapp.science.services.workflow import publish_directly
 
@@ -156,7 +156,8 @@ def _front_matter(source):
     try:
         data = yaml.safe_load(source) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # Where the broken construct starts (an unclosed `[`), else where the parser stopped.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1 for 0-based, +1 for the opening ---
         raise BadEntry(f"YAML 头信息有误：{getattr(exc, 'problem', None) or exc}", line) from None
     if not isinstance(data, dict):

@@ -18,7 +18,7 @@ from webapp.core.forms import (
 from webapp.core.pagination import paginate_by_key, parse_page_args
 from webapp.core.timeutil import local_zone
 from webapp.science import feeds, services
-from webapp.science.forms import ActionForm, ArticleForm, ReviewForm
+from webapp.science.forms import ActionForm, ArticleForm, ReviewForm, choices
 from webapp.science.models import Article
 from webapp.science.services import media
 
@@ -32,7 +32,7 @@ def viewer():
 
 
 def category_choices():
-    return [(c.id, c.name) for c in services.categories()]
+    return choices((c.id, c.name) for c in services.categories())
 
 
 def local_to_utc(moment):

@@ -6,7 +6,7 @@ from webapp.core.errors import ServiceError
 from webapp.core.forms import already_submitted, redirect_after_submission, show_service_error, uploaded
 from webapp.core.pagination import paginate_by_key, parse_page_args
 from webapp.science import services
-from webapp.science.forms import ActionForm, BaseForm, MapFilterForm, ReviewForm, VideoForm
+from webapp.science.forms import ActionForm, BaseForm, MapFilterForm, ReviewForm, VideoForm, choices
 from webapp.science.models import BaseType, Video
 from webapp.science.services import media
 from webapp.science.views import _review, _submit, bp, category_choices, viewer
@@ -89,8 +89,8 @@ def review_video(video_id):
 @bp.route("/map")
 def map():
     form = MapFilterForm(request.args)
-    form.type.choices = [("", "全部类型")] + [(t.value, t.title) for t in BaseType]
-    form.city.choices = [("", "全部城市")] + [(c, c) for c in services.cities()]
+    form.type.choices = choices([("", "全部类型")] + [(t.value, t.title) for t in BaseType])
+    form.city.choices = choices([("", "全部城市")] + [(c, c) for c in services.cities()])
     base_type = request.args.get("type", "")
     base_type = base_type if base_type in {t.value for t in BaseType} else None
     city = (request.args.get("city") or "")[:40] or None

@@ -17,7 +17,7 @@ from webapp.science.services.articles import (  # noqa: F401
     review_queue,
     update_article,
 )
-from webapp.science.services.bases import (  # noqa: F401
+from webapp.science.services.sites import (  # noqa: F401
     bases,
     bases_fields,
     cities,
