@@ -10,7 +10,6 @@ from webapp.core.forms import OneTimeSubmission
 from webapp.science.models import BODY_MAX, COMMENT_MAX, SUMMARY_MAX, TITLE_MAX, BaseType
 
 
-
 def choices(pairs):
     return [SelectChoice(str(value), label) for value, label in pairs]
 

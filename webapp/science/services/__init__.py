@@ -17,16 +17,6 @@ from webapp.science.services.articles import (  # noqa: F401
     review_queue,
     update_article,
 )
-from webapp.science.services.sites import (  # noqa: F401
-    bases,
-    bases_fields,
-    cities,
-    feature_collection,
-    get_base,
-    parse_bbox,
-    save_base,
-    type_counts,
-)
 from webapp.science.services.discovery import front_page, recommendations, tag_cloud  # noqa: F401
 from webapp.science.services.rules import (  # noqa: F401
     can_edit,
@@ -37,6 +27,16 @@ from webapp.science.services.rules import (  # noqa: F401
     can_view,
     can_write,
     is_editor,
+)
+from webapp.science.services.sites import (  # noqa: F401
+    bases,
+    bases_fields,
+    cities,
+    feature_collection,
+    get_base,
+    parse_bbox,
+    save_base,
+    type_counts,
 )
 from webapp.science.services.videos import (  # noqa: F401
     create_video,
