@@ -147,3 +147,39 @@ def test_plain_text_paragraphs_and_line_breaks():
 
 def test_markdown_source_is_not_interpreted_by_plain_text():
     assert str(plain_text("**不是粗体**")) == "<p>**不是粗体**</p>"
+
+
+# --- TeX math: escaped source in math containers, typeset by static/js/math.js -------------
+
+def test_inline_and_display_math_keep_their_escaped_source():
+    html = str(render_markdown("能量 $E=mc^2$。\n\n$$\\frac{a}{b} < c$$\n\n行内 $$x_1$$ 也行"))
+    assert '<span class="math-inline">E=mc^2</span>' in html
+    assert '<div class="math-display">\\frac{a}{b} &lt; c</div>' in html
+    assert '<div class="math-display">x_1</div>' in html
+
+
+@pytest.mark.parametrize("source", [
+    "价格 $5 和 $10",        # money, not math
+    "`$x$` 在代码里",
+    "```\n$$y$$\n```",
+    "转义 \\$x\\$",
+])
+def test_dollars_that_are_not_math_stay_text(source):
+    assert "math-" not in str(render_markdown(source))
+
+
+@pytest.mark.parametrize("source", [
+    "$<script>alert(1)</script>$",
+    "$$</div><img src=x onerror=alert(1)>$$",
+    "$\\href{javascript:alert(1)}{x}$",
+])
+def test_math_source_cannot_inject_markup(source):
+    html = str(render_markdown(source))
+    assert tags_in(html) <= {"p", "span", "div"}  # the TeX source is text, never markup
+    assert "<script" not in html and "<img" not in html and "href=" not in html
+
+
+def test_span_and_div_pass_only_as_math_containers():
+    html = str(sanitize_html('<span class="math-inline" onclick="x">a</span><div class="evil" style="x">b</div>'
+                             '<span class="math-display math-inline">c</span>'))
+    assert html == '<span class="math-inline">a</span><div>b</div><span>c</span>'
