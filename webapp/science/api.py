@@ -1,6 +1,7 @@
 """Science API: articles (list, write, submit, review, read), categories, videos, the map's
 bases as GeoJSON and recommendations. Every rule lives in `webapp.science.services`."""
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from webapp.api import api_route
 from webapp.api.schemas import PageArgs, page_from_list, page_of
@@ -30,7 +31,7 @@ TAGS = ["science"]
            query=ArticleListArgs, responses={200: page_of(ArticleSummarySchema)}, endpoint="list_articles")
 def list_articles(page, per_page, category=None, tag=None):
     cat = services.category_by_slug(category) if category else None
-    query = services.public_articles(category=cat, tag=tag)
+    query = services.public_articles(category=cat, tag=tag).options(selectinload(Article.tags))
     return paginate_by_key(query, Article.id, page, per_page, total=services.count_public(category=cat, tag=tag))
 
 
@@ -78,7 +79,7 @@ def review_article(article_id, decision, comment="", publish_at=None):
 @api_route("/videos", methods=["GET"], summary="Published videos, newest first", tags=TAGS, query=PageArgs,
            responses={200: page_of(VideoSummarySchema)}, endpoint="list_videos")
 def list_videos(page, per_page):
-    return paginate_by_key(services.public_videos(), Video.id, page, per_page)
+    return paginate_by_key(services.public_videos().options(selectinload(Video.tags)), Video.id, page, per_page)
 
 
 @api_route("/videos/<int:video_id>", methods=["GET"], summary="A video with its media URL, poster and transcript",
@@ -100,4 +101,8 @@ def list_bases(type=None, city=None, bbox=None):
            endpoint="list_recommendations")
 def list_recommendations(page, per_page):
     require_login(current_user)
-    return page_from_list(services.recommendations(current_user, limit=60), page, per_page)
+    items = services.recommendations(current_user, limit=60)
+    from webapp.science.services.discovery import load_tags
+
+    load_tags([r.article for r in items])
+    return page_from_list(items, page, per_page)

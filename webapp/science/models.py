@@ -153,7 +153,7 @@ class Article(Reviewed, db.Model):
     cover_key = db.Column(db.String(64))
     read_count = db.Column(db.Integer, nullable=False, default=0, server_default="0")
 
-    tags = db.relationship(ScienceTag, secondary=article_tags, lazy="selectin", order_by=ScienceTag.name)
+    tags = db.relationship(ScienceTag, secondary=article_tags, lazy="select", order_by=ScienceTag.name)
 
     kind = "article"
 
@@ -169,7 +169,7 @@ class Video(Reviewed, db.Model):
     size = db.Column(db.BigInteger, nullable=False, default=0, server_default="0")
     poster_key = db.Column(db.String(64))
 
-    tags = db.relationship(ScienceTag, secondary=video_tags, lazy="selectin", order_by=ScienceTag.name)
+    tags = db.relationship(ScienceTag, secondary=video_tags, lazy="select", order_by=ScienceTag.name)
 
     kind = "video"
 

@@ -1,7 +1,9 @@
 """Articles: categories, tags, writing and revising drafts, reading, lists and related articles."""
 import secrets
 
+from flask import has_request_context, request
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from webapp.core.db import get_by_id, utcnow
 from webapp.core.errors import NotFound, ValidationError
@@ -35,9 +37,14 @@ DEFAULT_CATEGORIES = (
 # ---------------------------------------------------------------- categories and tags
 
 def categories():
-    """The categories, in order (the defaults are created on first use)."""
+    """The categories, in order (the defaults are created on first use); read once a request."""
+    # Kept in the request's environ, not `g`: the app context (and `g`) may outlive a request.
+    cache = request.environ if has_request_context() else {}
+    if "science.categories" in cache:
+        return cache["science.categories"]
     rows = ScienceCategory.query.order_by(ScienceCategory.position, ScienceCategory.id).all()
     if rows:
+        cache["science.categories"] = rows
         return rows
     for position, (slug, name) in enumerate(DEFAULT_CATEGORIES):
         db.session.add(ScienceCategory(slug=slug, name=name, position=position))
@@ -165,8 +172,9 @@ def record_read(user, article):
     """Count a reading of a public article; remember it in a logged-in reader's history."""
     if not article.is_public(utcnow()):
         return
+    # A reading is no change of the article: its updated_at stays.
     db.session.execute(db.update(Article).where(Article.id == article.id)
-                       .values(read_count=Article.read_count + 1))
+                       .values(read_count=Article.read_count + 1, updated_at=Article.updated_at))
     if is_authenticated(user):
         existing = ArticleRead.query.filter_by(user_id=user.id, article_id=article.id).first()
         if existing is None:
@@ -176,9 +184,16 @@ def record_read(user, article):
     db.session.flush()
 
 
+def cards(query, model=Article):
+    """`query` with what an article card shows: its author (without the author's roles)."""
+    from webapp.accounts.models import User
+
+    return query.options(joinedload(model.author).lazyload(User.role_grants))
+
+
 def public_articles(category=None, tag=None):
     """A query of the public articles, newest first."""
-    query = Article.query.filter(Article.public_filter(utcnow()))
+    query = cards(Article.query.filter(Article.public_filter(utcnow())))
     if category is not None:
         query = query.filter(Article.category_id == category.id)
     if tag:
@@ -219,12 +234,12 @@ def related_articles(article, limit=4):
                   .where(article_tags.c.tag_id.in_(tag_ids), article_tags.c.article_id != article.id)
                   .group_by(article_tags.c.article_id).order_by(func.count().desc(), article_tags.c.article_id.desc())
                   .limit(limit * 3).subquery())
-        rows = (Article.query.join(shared, shared.c.article_id == Article.id)
+        rows = (cards(Article.query).join(shared, shared.c.article_id == Article.id)
                 .filter(Article.public_filter(now)).order_by(shared.c.n.desc(), Article.published_at.desc())
                 .limit(limit).all())
         picked.extend(rows)
     if len(picked) < limit:
-        more = (Article.query.filter(Article.public_filter(now), Article.category_id == article.category_id,
+        more = (cards(Article.query).filter(Article.public_filter(now), Article.category_id == article.category_id,
                                      Article.id != article.id, Article.id.notin_([a.id for a in picked] or [0]))
                 .order_by(Article.published_at.desc()).limit(limit - len(picked)).all())
         picked.extend(more)

@@ -8,6 +8,7 @@ from webapp.core.db import utcnow
 from webapp.core.permissions import is_authenticated
 from webapp.extensions import db
 from webapp.science.models import Article, ArticleRead, ScienceTag, Video, article_tags
+from webapp.science.services.articles import cards
 
 
 @dataclass
@@ -18,13 +19,13 @@ class Recommendation:
 
 def front_page(latest=8, featured=3, videos=4):
     now = utcnow()
-    public = Article.query.filter(Article.public_filter(now))
+    public = cards(Article.query.filter(Article.public_filter(now)))
     featured_rows = (public.filter(Article.featured.is_(True))
                      .order_by(Article.published_at.desc(), Article.id.desc()).limit(featured).all())
     shown = [a.id for a in featured_rows] or [0]
     latest_rows = (public.filter(Article.id.notin_(shown))
                    .order_by(Article.published_at.desc(), Article.id.desc()).limit(latest).all())
-    video_rows = (Video.query.filter(Video.public_filter(now))
+    video_rows = (cards(Video.query, Video).filter(Video.public_filter(now))
                   .order_by(Video.published_at.desc(), Video.id.desc()).limit(videos).all())
     return {"featured": featured_rows, "latest": latest_rows, "videos": video_rows}
 
@@ -55,13 +56,15 @@ def recommendations(user, limit=6):
     if not is_authenticated(user):
         return []
     now = utcnow()
-    read_ids = [a for (a,) in db.session.query(ArticleRead.article_id).filter(ArticleRead.user_id == user.id)]
+    reads = (db.session.query(ArticleRead.article_id).filter(ArticleRead.user_id == user.id)
+             .order_by(ArticleRead.read_at.desc()).all())
+    read_ids = [a for (a,) in reads]
     picked, seen = [], set(read_ids)
 
     def take(tag_reasons):
         if not tag_reasons or len(picked) >= limit:
             return
-        rows = (db.session.query(Article, article_tags.c.tag_id)
+        rows = (cards(db.session.query(Article, article_tags.c.tag_id))
                 .join(article_tags, article_tags.c.article_id == Article.id)
                 .filter(Article.public_filter(now), article_tags.c.tag_id.in_(list(tag_reasons)),
                         Article.id.notin_(list(seen) or [0]))
@@ -75,15 +78,17 @@ def recommendations(user, limit=6):
     disciplines = [t for t in (user.discipline_tags or []) if t]
     take({tag_id: f"因为你关注 {name}" for tag_id, name in _tags_matching(disciplines).items()})
     if read_ids and len(picked) < limit:
-        recent = (Article.query.join(ArticleRead, ArticleRead.article_id == Article.id)
-                  .filter(ArticleRead.user_id == user.id).order_by(ArticleRead.read_at.desc()).limit(5).all())
+        recent = read_ids[:5]
+        rows = (db.session.query(article_tags.c.article_id, article_tags.c.tag_id, Article.title)
+                .join(Article, Article.id == article_tags.c.article_id)
+                .filter(article_tags.c.article_id.in_(recent)).all())
+        rows.sort(key=lambda row: recent.index(row[0]))
         reasons = {}
-        for article in recent:
-            for tag in article.tags:
-                reasons.setdefault(tag.id, f"因为你读过《{article.title}》")
+        for _article_id, tag_id, title in rows:
+            reasons.setdefault(tag_id, f"因为你读过《{title}》")
         take(reasons)
     if len(picked) < limit:
-        popular = (Article.query.filter(Article.public_filter(now), Article.id.notin_(list(seen) or [0]))
+        popular = (cards(Article.query).filter(Article.public_filter(now), Article.id.notin_(list(seen) or [0]))
                    .order_by(Article.read_count.desc(), Article.published_at.desc()).limit(limit - len(picked)).all())
         picked += [Recommendation(a, "热门科普") for a in popular]
     return picked
@@ -96,3 +101,12 @@ def tag_cloud(limit=30):
             .join(Article, Article.id == article_tags.c.article_id)
             .filter(Article.public_filter(now)).group_by(ScienceTag.name)
             .order_by(func.count(Article.id).desc(), ScienceTag.name).limit(limit).all())
+
+
+def load_tags(articles):
+    """Load the tags of many articles in one query (for API lists that show them)."""
+    from sqlalchemy.orm import selectinload
+
+    ids = [a.id for a in articles]
+    if ids:
+        Article.query.options(selectinload(Article.tags)).filter(Article.id.in_(ids)).all()
