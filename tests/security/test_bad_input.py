@@ -37,7 +37,9 @@ def world(make_user, make_suggestion, make_verification, api_token, db):
     db.session.commit()
     values = {"suggestion_id": s.id, "leader_id": leader.id, "user_id": member.id, "request_id": request.id,
               "notification_id": note.id, "token_id": 1, "attachment_id": 1, "username": member.username,
-              "key": "forum", "token": "x", "role": "staff", "name": "about"}
+              "key": "forum", "token": "x", "role": "staff", "name": "about",
+              "article_id": 1, "video_id": 1, "base_id": 1, "slug": "popular", "tag": "天文", "size": "small",
+              "ext": "jpg"}
     return {"boss": boss, "member": member, "leader": leader, "values": values,
             "token": api_token(boss), "member_token": api_token(member)}
 

@@ -28,7 +28,9 @@ TAGS = ["science"]
 
 
 @api_route("/articles", methods=["GET"], summary="Published articles, newest first", tags=TAGS,
-           query=ArticleListArgs, responses={200: page_of(ArticleSummarySchema)}, endpoint="list_articles")
+           description="404 for a category slug that does not exist.",
+           query=ArticleListArgs, responses={200: page_of(ArticleSummarySchema)}, errors=[404],
+           endpoint="list_articles")
 def list_articles(page, per_page, category=None, tag=None):
     cat = services.category_by_slug(category) if category else None
     query = services.public_articles(category=cat, tag=tag).options(selectinload(Article.tags))
