@@ -3,7 +3,13 @@ articles, published videos (with their transcripts) and the map's bases."""
 from flask import url_for
 
 from webapp.core.db import utcnow
+from webapp.core.text import render_markdown
 from webapp.science.models import Article, ScienceBase, Video
+
+
+def _plain(markdown):
+    """Markdown as the plain text a reader sees (no markup, no HTML)."""
+    return render_markdown(markdown).striptags()
 
 
 def _tag_names(item):
@@ -13,7 +19,7 @@ def _tag_names(item):
 def article_document(article):
     if not article.is_public(utcnow()):
         return None
-    return {"title": article.title, "body": f"{article.summary}\n{article.body}",
+    return {"title": article.title, "body": f"{article.summary}\n{_plain(article.body)}",
             "url": url_for("science.article", article_id=article.id), "created_at": article.published_at,
             "discipline": None, "category": article.category.name, "tags": _tag_names(article)}
 
