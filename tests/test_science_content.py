@@ -164,3 +164,29 @@ def test_recommendations_from_disciplines_and_reading_history(science, client, m
     assert reasons[more_gene.id] == "因为你读过《基因剪刀 CRISPR 的原理》"
     assert "为你推荐" in client.get("/science/").get_data(as_text=True)
     assert client.get("/api/v1/recommendations").status_code == 401
+
+
+def test_caches_serve_the_same_answers_and_clear_on_change(science, client, app, monkeypatch, make_staff, db):
+    from webapp.science import services
+    from webapp.science.services import cache
+
+    monkeypatch.setitem(app.config, "SCIENCE_CACHE_SECONDS", 60)
+    cache.clear()
+    try:
+        first = science.article(title="恒星是怎样发光的", tags=("天文",))
+        services.save_base(science.editor, None, {"name": "北京天文馆", "type": "天文台", "city": "北京",
+                                                  "lon": 116.33, "lat": 39.94})
+        db.session.commit()
+        assert len(client.get("/api/v1/map/bases").get_json()["features"]) == 1
+        assert client.get("/api/v1/map/bases").get_json()["features"][0]["properties"]["url"].startswith("/science/")
+        services.save_base(science.editor, None, {"name": "上海天文馆", "type": "天文台", "city": "上海",
+                                                  "lon": 121.9, "lat": 30.9})
+        db.session.commit()
+        assert len(client.get("/api/v1/map/bases").get_json()["features"]) == 2  # cleared by the change
+        second = science.article(title="行星是怎样形成的", tags=("天文",))
+        page = client.get(f"/science/articles/{first.id}").get_data(as_text=True)
+        assert "行星是怎样形成的" in page and "史瓦西半径" in page
+        assert "#天文" in client.get("/science/").get_data(as_text=True)
+        assert second.id
+    finally:
+        cache.clear()

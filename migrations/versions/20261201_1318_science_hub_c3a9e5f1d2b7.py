@@ -3,7 +3,7 @@ reading history, and the map's science-education bases
 
 Revision ID: c3a9e5f1d2b7
 Revises: b7c4e1d2a9f0
-Create Date: 2026-12-01 13:18:33.631409
+Create Date: 2026-12-01 13:37:37.644110
 
 """
 import sqlalchemy as sa
@@ -84,9 +84,9 @@ def upgrade():
     with op.batch_alter_table('science_articles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_science_articles_author_id'), ['author_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_science_articles_category_id'), ['category_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_science_articles_published_at'), ['published_at'], unique=False)
+        batch_op.create_index('ix_science_articles_category_published', ['category_id', 'published_at', 'id'], unique=False)
+        batch_op.create_index('ix_science_articles_published_id', ['published_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_science_articles_state'), ['state'], unique=False)
-        batch_op.create_index('ix_science_articles_state_published', ['state', 'published_at'], unique=False)
 
     op.create_table('science_videos',
     sa.Column('description', sa.Text(), server_default='', nullable=False),
@@ -119,7 +119,7 @@ def upgrade():
     with op.batch_alter_table('science_videos', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_science_videos_author_id'), ['author_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_science_videos_category_id'), ['category_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_science_videos_published_at'), ['published_at'], unique=False)
+        batch_op.create_index('ix_science_videos_published_id', ['published_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_science_videos_state'), ['state'], unique=False)
 
     op.create_table('science_article_reads',
@@ -172,15 +172,15 @@ def downgrade():
     op.drop_table('science_article_reads')
     with op.batch_alter_table('science_videos', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_science_videos_state'))
-        batch_op.drop_index(batch_op.f('ix_science_videos_published_at'))
+        batch_op.drop_index('ix_science_videos_published_id')
         batch_op.drop_index(batch_op.f('ix_science_videos_category_id'))
         batch_op.drop_index(batch_op.f('ix_science_videos_author_id'))
 
     op.drop_table('science_videos')
     with op.batch_alter_table('science_articles', schema=None) as batch_op:
-        batch_op.drop_index('ix_science_articles_state_published')
         batch_op.drop_index(batch_op.f('ix_science_articles_state'))
-        batch_op.drop_index(batch_op.f('ix_science_articles_published_at'))
+        batch_op.drop_index('ix_science_articles_published_id')
+        batch_op.drop_index('ix_science_articles_category_published')
         batch_op.drop_index(batch_op.f('ix_science_articles_category_id'))
         batch_op.drop_index(batch_op.f('ix_science_articles_author_id'))
 

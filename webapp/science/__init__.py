@@ -21,6 +21,9 @@ def init_app(app):
     # Empty: no tile server, the map shows the bundled outline of China's provinces only.
     _setting(app, "SCIENCE_TILE_URL", "")
     _setting(app, "SCIENCE_TILE_ATTRIBUTION", "")
+    # Per-process caches of the tag cloud, related articles, the map's GeoJSON and rendered
+    # bodies (services/cache.py); off in tests, where each test starts from empty tables.
+    _setting(app, "SCIENCE_CACHE_SECONDS", 0 if app.testing else 60, int)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(feeds.sitemap_bp)

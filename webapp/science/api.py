@@ -95,7 +95,7 @@ def get_video(video_id):
            tags=TAGS, query=BaseArgs, responses={200: FEATURE_COLLECTION}, endpoint="list_bases")
 def list_bases(type=None, city=None, bbox=None):
     box = services.parse_bbox(bbox) if bbox else None
-    return services.feature_collection(services.bases(type=type, city=city, bbox=box))
+    return services.feature_collection(services.bases(type=type, city=city, bbox=box), key=(type, city, box))
 
 
 @api_route("/recommendations", methods=["GET"], summary="Articles recommended to the caller, each with its reason",

@@ -1,6 +1,5 @@
 """The popular-science hub (互联网+科普): articles and videos under one editorial workflow,
 their categories and tags, the science-education bases of the map, and reading history."""
-from sqlalchemy import and_
 from sqlalchemy.ext.declarative import declared_attr
 
 from webapp.core.db import utcnow
@@ -26,7 +25,9 @@ class ContentState(TitledEnum):
 
 
 # Approved content is public once its publication time has come (approved with a future
-# time is "scheduled"); `flask science publish-due` then marks it published.
+# time is "scheduled"); `flask science publish-due` then marks it published. `published_at`
+# is set by the approval only, and no transition leaves approved or published: so "public"
+# is `published_at <= now`, one indexed range (the lists' index is (published_at, id)).
 PUBLIC_STATES = (ContentState.approved.value, ContentState.published.value)
 EDITABLE_STATES = (ContentState.draft.value, ContentState.changes_requested.value)
 
@@ -105,8 +106,8 @@ class Reviewed:
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     submitted_at = db.Column(db.DateTime)
-    # When it becomes (or became) public; set on approval.
-    published_at = db.Column(db.DateTime, index=True)
+    # When it becomes (or became) public; set on approval only (see PUBLIC_STATES).
+    published_at = db.Column(db.DateTime)
 
     @declared_attr
     def category_id(cls):
@@ -134,11 +135,11 @@ class Reviewed:
 
     @classmethod
     def public_filter(cls, now):
-        """The SQL form of `is_public`."""
-        return and_(cls.state.in_(PUBLIC_STATES), cls.published_at.isnot(None), cls.published_at <= now)
+        """The SQL form of `is_public` (NULL, before approval, compares false)."""
+        return cls.published_at <= now
 
     def is_public(self, now):
-        return self.state in PUBLIC_STATES and self.published_at is not None and self.published_at <= now
+        return self.published_at is not None and self.published_at <= now
 
     def is_scheduled(self, now):
         return self.state == ContentState.approved.value and self.published_at is not None and self.published_at > now
@@ -146,7 +147,10 @@ class Reviewed:
 
 class Article(Reviewed, db.Model):
     __tablename__ = "science_articles"
-    __table_args__ = (db.Index("ix_science_articles_state_published", "state", "published_at"),)
+    __table_args__ = (
+        db.Index("ix_science_articles_published_id", "published_at", "id"),
+        db.Index("ix_science_articles_category_published", "category_id", "published_at", "id"),
+    )
 
     summary = db.Column(db.String(SUMMARY_MAX), nullable=False, default="", server_default="")
     body = db.Column(db.Text, nullable=False)
@@ -160,6 +164,7 @@ class Article(Reviewed, db.Model):
 
 class Video(Reviewed, db.Model):
     __tablename__ = "science_videos"
+    __table_args__ = (db.Index("ix_science_videos_published_id", "published_at", "id"),)
 
     description = db.Column(db.Text, nullable=False, default="", server_default="")
     transcript = db.Column(db.Text, nullable=False, default="", server_default="")

@@ -102,6 +102,7 @@ def article(article_id):
     services.record_read(viewer(), article)
     review_form = ReviewForm(formdata=None) if services.can_review(viewer(), article) else None
     return render_template("science/article.html", article=article, related=services.related_articles(article),
+                           body_html=services.rendered_body(article),
                            review_form=review_form, action_form=ActionForm(formdata=None),
                            categories=services.categories())
 
@@ -195,7 +196,7 @@ def review_article(article_id):
     if not services.is_editor(viewer()):
         abort(403)
     return _review(article, url_for(".article", article_id=article.id), "science/article.html", article=article,
-                   related=services.related_articles(article))
+                   related=services.related_articles(article), body_html=services.rendered_body(article))
 
 
 @bp.route("/mine")

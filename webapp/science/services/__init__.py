@@ -14,6 +14,7 @@ from webapp.science.services.articles import (  # noqa: F401
     public_articles,
     record_read,
     related_articles,
+    rendered_body,
     review_queue,
     update_article,
 )

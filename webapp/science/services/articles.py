@@ -3,7 +3,7 @@ import secrets
 
 from flask import has_request_context, request
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from webapp.core.db import get_by_id, utcnow
 from webapp.core.errors import NotFound, ValidationError
@@ -188,7 +188,10 @@ def cards(query, model=Article):
     """`query` with what an article card shows: its author (without the author's roles)."""
     from webapp.accounts.models import User
 
-    return query.options(joinedload(model.author).lazyload(User.role_grants))
+    options = [joinedload(model.author).lazyload(User.role_grants)]
+    if model is Article:
+        options.append(defer(Article.body))  # a card shows the summary
+    return query.options(*options)
 
 
 def public_articles(category=None, tag=None):
@@ -225,7 +228,26 @@ def review_queue(user):
 
 
 def related_articles(article, limit=4):
-    """Public articles sharing the most tags with `article`, then its category, newest first."""
+    """Public articles sharing the most tags with `article`, then its category, newest first
+    (which ones is cached a while: counting shared tags reads many rows)."""
+    from webapp.science.services.cache import cached
+
+    ids = cached("related", (article.id, limit), lambda: [a.id for a in _related_articles(article, limit)])
+    if not ids:
+        return []
+    rows = {a.id: a for a in cards(Article.query).filter(Article.id.in_(ids), Article.public_filter(utcnow()))}
+    return [rows[i] for i in ids if i in rows]
+
+
+def rendered_body(article):
+    """The article's body as sanitised HTML, rendered once per version (cached)."""
+    from webapp.core.text import render_markdown
+    from webapp.science.services.cache import cached
+
+    return cached("body", (article.id, article.updated_at), lambda: render_markdown(article.body))
+
+
+def _related_articles(article, limit):
     now = utcnow()
     tag_ids = [t.id for t in article.tags]
     picked = []

@@ -95,12 +95,20 @@ def recommendations(user, limit=6):
 
 
 def tag_cloud(limit=30):
+    """The most used tags of public articles, with their counts (cached: a whole-table count)."""
+    from webapp.science.services.cache import cached
+
+    return cached("tag_cloud", limit, lambda: _tag_cloud(limit))
+
+
+def _tag_cloud(limit):
     now = utcnow()
-    return (db.session.query(ScienceTag.name, func.count(Article.id).label("n"))
+    rows = (db.session.query(ScienceTag.name, func.count(Article.id).label("n"))
             .join(article_tags, article_tags.c.tag_id == ScienceTag.id)
             .join(Article, Article.id == article_tags.c.article_id)
             .filter(Article.public_filter(now)).group_by(ScienceTag.name)
             .order_by(func.count(Article.id).desc(), ScienceTag.name).limit(limit).all())
+    return [(name, n) for name, n in rows]
 
 
 def load_tags(articles):

@@ -85,6 +85,9 @@ def review(user, item, decision, comment="", publish_at=None):
     audit.record(user, action, item.kind, item.id, summary=f"{DECISION_TITLES[decision]} {item.title}",
                  reason=comment or None, data={"publish_at": item.published_at.isoformat()
                                                if decision == "approve" else None})
+    from webapp.science.services.cache import clear
+
+    clear("tag_cloud", "related")
     notify(item.author_id, "science.review", f"你的{_kind_title(item)}{quoted(item.title)}{message}",
            body=comment, link=item_url(item), actor=user)
     db.session.flush()
