@@ -190,3 +190,12 @@ def test_caches_serve_the_same_answers_and_clear_on_change(science, client, app,
         assert second.id
     finally:
         cache.clear()
+
+
+def test_a_tile_server_is_admitted_by_the_map_pages_csp_only(client, app, monkeypatch, science):
+    assert "tiles.example.org" not in client.get("/science/map").headers["Content-Security-Policy"]
+    monkeypatch.setitem(app.config, "SCIENCE_TILE_URL", "https://{s}.tiles.example.org/{z}/{x}/{y}.png")
+    resp = client.get("/science/map")
+    assert "img-src 'self' https://*.tiles.example.org" in resp.headers["Content-Security-Policy"]
+    assert 'data-tile-url="https://{s}.tiles.example.org/{z}/{x}/{y}.png"' in resp.get_data(as_text=True)
+    assert "tiles.example.org" not in client.get("/science/").headers["Content-Security-Policy"]

@@ -1,10 +1,13 @@
 """Science hub pages for videos (科普微视) and the map of science-education bases (科普地图)."""
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 
 from webapp.core.errors import ServiceError
 from webapp.core.forms import already_submitted, redirect_after_submission, show_service_error, uploaded
 from webapp.core.pagination import paginate_by_key, parse_page_args
+from webapp.core.security import CSP
 from webapp.science import services
 from webapp.science.forms import ActionForm, BaseForm, MapFilterForm, ReviewForm, VideoForm, choices
 from webapp.science.models import BaseType, Video
@@ -95,10 +98,23 @@ def map():
     base_type = base_type if base_type in {t.value for t in BaseType} else None
     city = (request.args.get("city") or "")[:40] or None
     rows = services.bases(type=base_type, city=city).limit(2000).all()
-    return render_template("science/map.html", form=form, bases=rows, base_type=base_type or "", city=city or "",
+    page = render_template("science/map.html", form=form, bases=rows, base_type=base_type or "", city=city or "",
                            tile_url=current_app.config["SCIENCE_TILE_URL"],
                            tile_attribution=current_app.config["SCIENCE_TILE_ATTRIBUTION"],
                            can_edit=services.can_edit_bases(viewer()))
+    response = make_response(page)
+    tile_origin = _origin(current_app.config["SCIENCE_TILE_URL"])
+    if tile_origin:
+        # The tiles are images from the tile server: this page's CSP admits that one origin.
+        response.headers["Content-Security-Policy"] = CSP.replace("img-src 'self'", f"img-src 'self' {tile_origin}")
+    return response
+
+
+def _origin(url):
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in parts.netloc for c in " ;'\"\\"):
+        return None
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
 @bp.route("/bases/<int:base_id>")
