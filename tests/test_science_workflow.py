@@ -120,3 +120,14 @@ def test_feed_parses_back_per_category(science, client):
     page = client.get("/science/categories/policy").get_data(as_text=True)
     assert 'type="application/atom+xml"' in page and "/science/categories/policy/feed.atom" in page
     assert client.get("/science/categories/nope/feed.atom").status_code == 404
+
+
+def test_public_filter_and_is_public_agree(science):
+    from webapp.core.db import utcnow
+    from webapp.science.models import Article
+
+    made = [science.article(title=f"状态 {state}", state=state)
+            for state in ("draft", "submitted", "changes_requested", "rejected", "approved", "published")]
+    now = utcnow()
+    in_sql = {a.id for a in Article.query.filter(Article.public_filter(now))}
+    assert in_sql == {a.id for a in made if a.is_public(now)} == {made[-1].id}
