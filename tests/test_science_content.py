@@ -80,6 +80,7 @@ def test_bases_filtered_by_type_city_and_bbox(imported, client):
     assert names("city=上海") == ["上海科技馆"]
     assert names("bbox=115.4,39.4,117.5,41.1") == ["中国科学技术馆", "国家植物园（北园）"]  # Beijing
     assert client.get("/api/v1/map/bases?bbox=1,2,3").status_code == 422
+    assert names("bbox=117.5,39.4,115.4,41.1") == []  # inverted: nothing inside
     assert client.get("/api/v1/map/bases?type=castle").status_code == 422
 
 

@@ -1,7 +1,7 @@
 """The science API's request and response schemas: articles, categories, the review
 decision, videos, the map's bases (GeoJSON) and recommendations."""
 from flask import url_for
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from webapp.accounts.schemas import UserSchema
 from webapp.api.fields import Choice, Computed, Id, Markdown, Text, TextLength, UtcDateTime
@@ -12,11 +12,13 @@ from webapp.science.models import (
     COMMENT_MAX,
     SUMMARY_MAX,
     TAG_MAX,
+    TAGS_MAX,
     TITLE_MAX,
     TITLE_MIN,
     BaseType,
     ContentState,
 )
+from webapp.science.services.sites import BBOX_MESSAGE, BBOX_PATTERN
 from webapp.science.services.workflow import DECISIONS
 
 STATES = [s.value for s in ContentState]
@@ -83,8 +85,9 @@ class ArticleCreateSchema(RequestSchema):
                 metadata={"description": "Markdown; math in $…$ and $$…$$"})
     category_id = Id(required=True, error_messages={"required": "请选择栏目", "null": "请选择栏目"},
                      metadata={"description": "From GET /api/v1/articles/categories"})
-    tags = fields.List(Text(validate=TextLength(min=1, max=TAG_MAX)), load_default=list,
-                       metadata={"maxItems": 8})
+    tags = fields.List(Text(required=True, validate=TextLength(min=1, max=TAG_MAX)), load_default=list,
+                       validate=validate.Length(max=TAGS_MAX, error=f"标签最多 {TAGS_MAX} 个"),
+                       error_messages={"invalid": "标签应为字符串列表", "null": "标签应为字符串列表"})
 
 
 class ReviewSchema(RequestSchema):
@@ -134,8 +137,9 @@ class BaseArgs(QuerySchema):
 
     type = Choice([t.value for t in BaseType], metadata={"description": "Only bases of this type"})
     city = Text(validate=TextLength(max=40), metadata={"description": "Only bases in this city"})
-    bbox = Text(validate=TextLength(max=120), metadata={
-        "description": "west,south,east,north in degrees (WGS84): only bases inside"})
+    bbox = Text(validate=[TextLength(max=120), validate.Regexp(BBOX_PATTERN, error=BBOX_MESSAGE)], metadata={
+        "description": "west,south,east,north in degrees (WGS84): only bases inside (an inverted box finds none)",
+        "pattern": BBOX_PATTERN})
 
 
 FEATURE_COLLECTION = {

@@ -232,9 +232,15 @@ def related_articles(article, limit=4):
     (which ones is cached a while: counting shared tags reads many rows)."""
     from webapp.science.services.cache import cached
 
-    ids = cached("related", (article.id, limit), lambda: [a.id for a in _related_articles(article, limit)])
-    if not ids:
-        return []
+    computed = []
+
+    def compute():
+        computed.extend(_related_articles(article, limit))
+        return [a.id for a in computed]
+
+    ids = cached("related", (article.id, limit), compute)
+    if computed or not ids:  # computed just now: no second query
+        return computed
     rows = {a.id: a for a in cards(Article.query).filter(Article.id.in_(ids), Article.public_filter(utcnow()))}
     return [rows[i] for i in ids if i in rows]
 

@@ -1,4 +1,6 @@
 """Science-education bases (科普教育基地) and the map's GeoJSON."""
+import re
+
 from flask import url_for
 
 from webapp.core import audit
@@ -13,15 +15,19 @@ TEXT_LIMITS = {"name": 120, "city": 40, "province": 40, "address": 200, "opening
                "website": 200, "description": 5000}
 
 
+_NUMBER = r"\s*-?\d{1,3}(\.\d{1,12})?\s*"
+BBOX_PATTERN = f"^{_NUMBER}(,{_NUMBER}){{3}}$"
+BBOX_MESSAGE = "bbox 应为 west,south,east,north 四个数（经纬度，度）"
+
+
 def parse_bbox(text):
-    """'west,south,east,north' → a tuple of floats; ValidationError otherwise."""
-    try:
-        west, south, east, north = (float(p) for p in str(text).split(","))
-    except ValueError:
-        raise ValidationError(fields={"bbox": "bbox 应为 west,south,east,north 四个数"}) from None
-    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90 and west <= east):
-        raise ValidationError(fields={"bbox": "bbox 超出经纬度范围"})
-    return west, south, east, north
+    """'west,south,east,north' → a tuple of floats, clamped to the globe (a box inverted or
+    off the globe finds nothing); ValidationError when it is not four such numbers."""
+    if not re.match(BBOX_PATTERN, str(text)):
+        raise ValidationError(fields={"bbox": BBOX_MESSAGE})
+    west, south, east, north = (float(p) for p in str(text).split(","))
+    clamp = lambda v, limit: max(-limit, min(limit, v))  # noqa: E731
+    return clamp(west, 180), clamp(south, 90), clamp(east, 180), clamp(north, 90)
 
 
 def bases(type=None, city=None, bbox=None):
