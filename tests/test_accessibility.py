@@ -132,6 +132,26 @@ PAGES = [
     Page("newcomer", "/chat/"),  # no rooms yet
     Page("member", "/chat/dm?username=a11y_author"),  # a direct-message room (empty), through its redirect
     Page("member", "/chat/dm?username=nobody-here"),  # the open-a-DM form with its error
+    # science
+    Page("anonymous", "/science/"),
+    Page("member", "/science/"),  # 为你推荐
+    Page("anonymous", "/science/categories/popular"),
+    Page("anonymous", "/science/categories/opinion"),  # empty
+    Page("anonymous", "/science/tags/天文"),
+    Page("anonymous", "/science/articles/{science_article}"),
+    Page("author", "/science/articles/{science_draft}"),  # the author's workflow panel
+    Page("editor", "/science/articles/{science_submitted}"),  # the review form
+    Page("editor", "/science/articles/{science_submitted}", "submit:form.science-review-form button[type=submit]"),
+    Page("editor", "/science/review"),
+    Page("author", "/science/mine"),
+    Page("member", "/science/articles/new"),
+    Page("member", "/science/articles/new", "submit:main form button[type=submit]"),
+    Page("member", "/science/videos/new"),
+    Page("anonymous", "/science/videos/"),
+    Page("anonymous", "/science/videos/{science_video}"),
+    Page("anonymous", "/science/map"),
+    Page("anonymous", "/science/bases/{science_base}"),
+    Page("staff", "/science/bases/{science_base}/edit"),
 ]
 
 
@@ -160,6 +180,7 @@ def site(make_user, make_member, make_staff, make_admin, make_leader, make_sugge
         "member": make_member("a11y_member", display_name="钱会员"),
         "newcomer": make_member("a11y_newcomer", display_name="新会员"),
         "staff": make_staff("a11y_staff"), "admin": make_admin("a11y_admin"),
+        "editor": make_user("a11y_editor", roles=("member", "editor")),
     }
     ids = {name: user.username for name, user in people.items()}
     for state in ("submitted", "accepted", "assigned", "answered", "closed"):
@@ -174,6 +195,7 @@ def site(make_user, make_member, make_staff, make_admin, make_leader, make_sugge
     ids.update(salon_pages_world(author, people["staff"], people["member"]))
     ids["registration"] = services._registration_serializer().dumps(
         {"u": "a11y_joiner", "e": "a11y_joiner@example.org", "d": "新加入的会员"})
+    ids.update(_science_content(author, people["editor"], make_user))
     return people, ids
 
 
@@ -199,6 +221,32 @@ def _forum_site(people):
     services.report(member, first, "测试举报")
     db.session.commit()
     return {"forum_board": board.id, "forum_empty_board": empty.id, "forum_thread": thread.id, "forum_post": first.id}
+
+
+def _science_content(author, editor, make_user):
+    """A published, a draft and a submitted article, a published video and the sample bases
+    (tests/data/science_sample, written by sci_author)."""
+    from tests.science_helpers import BODY, SAMPLE
+    from webapp.extensions import db
+    from webapp.science import importer, services
+    from webapp.science.models import ScienceBase, Video
+
+    category = services.categories()[0].id
+    made = {}
+    for key, title in (("science_article", "黑洞的事件视界有多大"), ("science_draft", "尚未提交的草稿"),
+                       ("science_submitted", "等待审核的稿件")):
+        article = services.create_article(author, title, "史瓦西半径", BODY, category, ["天文"])
+        if key != "science_draft":
+            services.submit(author, article)
+        if key == "science_article":
+            services.review(editor, article, "approve")
+        made[key] = article.id
+    make_user("sci_author", display_name="科普作者")
+    importer.import_dir(SAMPLE)
+    db.session.commit()
+    made["science_video"] = Video.query.filter_by(slug="test-pattern").one().id
+    made["science_base"] = ScienceBase.query.order_by(ScienceBase.id).first().id
+    return made
 
 
 def _context(browser, javascript=True):

@@ -251,6 +251,9 @@ def walk(call, people, h, make_suggestion, new_verification, suggestion_lists):
     call("GET", f"{API}/me/verification", h["member"])
     call("GET", f"{API}/admin/audit?per_page=50", h["staff"])
     call("GET", f"{API}/admin/audit?object_type=user&object_id={member.id}", h["staff"])
+
+    # science: an article from draft to published, videos, the map, recommendations
+    _science_walk(call, people, h)
     call("GET", f"{API}/openapi.json")
 
     # chat: a direct message between two members, then the rooms list and the history
@@ -356,6 +359,47 @@ def walk_salons(call, people, h):
     call("GET", f"{API}/salons/report?{period}&format=csv", h["staff"])
     call("GET", f"{API}/salons/report?{period}", h["member"])
     call("GET", f"{API}/salons/report?from=x&to=y", h["staff"])
+
+
+def _science_walk(call, people, h):
+    import io as _io
+
+    from tests.science_helpers import SAMPLE
+    from webapp.extensions import db
+    from webapp.science import services
+
+    cats = call("GET", f"{API}/articles/categories").get_json()["items"]
+    article = {"title": "黑洞的事件视界有多大", "summary": "史瓦西半径", "category_id": cats[0]["id"],
+               "body": "不旋转黑洞的视界半径是 $r_s = 2GM/c^2$，太阳质量的黑洞约三千米。", "tags": ["天文"]}
+    a = call("POST", f"{API}/articles", h["member"], json=article).get_json()
+    call("POST", f"{API}/articles", h["member"], json={**article, "title": "短"})
+    call("GET", f"{API}/articles/{a['id']}", h["member"])
+    call("GET", f"{API}/articles/{a['id']}")  # a draft: 404
+    call("POST", f"{API}/articles/{a['id']}/review", h["admin"], json={"decision": "approve"})  # 409
+    call("POST", f"{API}/articles/{a['id']}/submit", h["member"])
+    call("POST", f"{API}/articles/{a['id']}/submit", h["member"])  # 409
+    call("POST", f"{API}/articles/{a['id']}/review", h["other"], json={"decision": "approve"})  # 404
+    call("POST", f"{API}/articles/{a['id']}/review", h["admin"], json={"decision": "maybe"})  # 422
+    call("POST", f"{API}/articles/{a['id']}/review", h["admin"], json={"decision": "approve", "comment": "好"})
+    call("GET", f"{API}/articles/{a['id']}")
+    for query in ("", "?category=popular", "?tag=天文", "?per_page=1&page=2", "?category=nope"):
+        call("GET", f"{API}/articles{query}")
+    video = services.create_video(people["member"], "认识电视测试图", "测试图", cats[0]["id"],
+                                  _io.BytesIO((SAMPLE / "videos" / "sample.webm").read_bytes()),
+                                  poster=_io.BytesIO(png()), tags=["天文"], duration=4, transcript="彩条")
+    services.submit(people["member"], video)
+    services.review(people["admin"], video, "approve")
+    db.session.commit()
+    call("GET", f"{API}/videos")
+    call("GET", f"{API}/videos/{video.id}")
+    call("GET", f"{API}/videos/999999")
+    services.save_base(people["staff"], None, {"name": "中国科学技术馆", "type": "科技馆", "city": "北京",
+                                               "lon": 116.442, "lat": 39.983})
+    db.session.commit()
+    for query in ("", "?type=science_museum", "?city=北京", "?bbox=115,39,117,41", "?bbox=x"):
+        call("GET", f"{API}/map/bases{query}")
+    call("GET", f"{API}/recommendations", h["member"])
+    call("GET", f"{API}/recommendations")
 
 
 def test_every_operation_answers_as_its_document_says(app, client, make_user, make_suggestion, suggestion_lists,

@@ -400,3 +400,64 @@ def test_chat_pages_read_a_bounded_number_of_queries(app, db, signed_in, make_me
         app.extensions.get(_EXTRA, {}).pop("club", None)
         app.extensions.pop(_KINDS, None)
         CLUBS.clear()
+
+
+# ---------------------------------------------------------------- science
+
+def test_science_pages_read_a_bounded_number_of_queries(db, client, signed_in, make_user):
+    """The science pages read the same number of queries with 3 or 15 articles (authors,
+    categories and tags eager-loaded), within the budget."""
+    from tests.science_helpers import BODY
+    from webapp.accounts.models import User
+    from webapp.science import services
+    from webapp.science.models import ScienceBase
+
+    author = make_user("qc_sci_author", discipline_tags=["天文学"])
+    editor = make_user("qc_sci_editor", roles=("member", "editor", "staff"))
+    reader = make_user("qc_sci_reader", discipline_tags=["天文学", "生物"])
+    ids = {"author": author.id, "editor": editor.id}
+    made = []
+
+    def batch(n):
+        author, editor = db.session.get(User, ids["author"]), db.session.get(User, ids["editor"])
+        for i in range(n):
+            category = services.categories()[i % 2].id
+            article = services.create_article(author, f"查询计数的科普文章 {len(made)}", "摘要", BODY, category,
+                                              ["天文", f"标签{i}", "生物"])
+            services.submit(author, article)
+            services.review(editor, article, "approve")
+            article.featured = i == 0
+            made.append(article.id)
+            services.save_base(editor, None, {"name": f"查询计数的基地 {len(made)}", "type": "科技馆", "city": "北京",
+                                              "lon": 116.4, "lat": 39.9})
+        db.session.commit()
+
+    batch(3)
+    first = made[0]
+    base_id = ScienceBase.query.first().id
+    clients = {None: client, "reader": signed_in(reader), "editor": signed_in(editor)}
+    urls = ["/science/", "/science/categories/popular", "/science/tags/天文", f"/science/articles/{first}",
+            "/science/videos/", "/science/map", f"/science/bases/{base_id}", "/science/feed.atom", "/sitemap.xml",
+            "/api/v1/articles", "/api/v1/map/bases"]
+    rows = [(None, u) for u in urls] + [("reader", u) for u in urls + ["/science/recommended", "/science/mine"]]
+    rows += [("editor", "/science/review"), ("editor", f"/science/articles/{first}")]
+
+    def measure():
+        counts = {}
+        for who, url in rows:
+            db.session.expunge_all()
+            with count_queries(db) as statements:
+                resp = clients[who].get(url)
+            assert resp.status_code == 200, (who, url, resp.status_code)
+            counts[(who, url)] = len(statements)
+        db.session.expunge_all()
+        return counts
+
+    few = measure()
+    batch(6)
+    batch(6)
+    many = measure()
+    over = {key: n for key, n in many.items() if n > QUERY_BUDGET}
+    assert not over, f"over {QUERY_BUDGET} queries: {over}"
+    grew = {key: (few[key], many[key]) for key in many if many[key] > few[key]}
+    assert not grew, f"query count grew with the rows shown: {grew}"

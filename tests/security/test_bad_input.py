@@ -39,7 +39,9 @@ def world(make_user, make_suggestion, make_verification, api_token, db):
               "notification_id": note.id, "token_id": 1, "attachment_id": 1, "username": member.username,
               "key": "forum", "token": "x", "role": "staff", "name": "about",
               "salon_id": 1, "registration_id": 1,
-              "room": f"dm:{member.id}", "message_id": 1}
+              "room": f"dm:{member.id}", "message_id": 1,
+              "article_id": 1, "video_id": 1, "base_id": 1, "slug": "popular", "tag": "天文", "size": "small",
+              "ext": "jpg"}
     from tests.forum_helpers import forum_objects
 
     forum_board, forum_thread, forum_post = forum_objects(boss)
