@@ -7,7 +7,11 @@ from webapp.core.permissions import is_authenticated, is_staff
 from webapp.salons.models import RegistrationStatus, Salon, SalonRegistration, SalonSpeaker, SalonState
 
 
-def is_salon_participant(user, salon):
+_UNKNOWN = object()
+
+
+def is_salon_participant(user, salon, registration=_UNKNOWN):
+    """`registration`: the user's registration for the salon when the caller has read it already."""
     if not is_authenticated(user) or getattr(user, "is_suspended", False) or salon is None:
         return False
     if salon.state != SalonState.approved.value:
@@ -16,12 +20,14 @@ def is_salon_participant(user, salon):
         return True
     if any(s.user_id == user.id for s in salon.speakers):
         return True
+    if registration is not _UNKNOWN:
+        return registration is not None and registration.status == RegistrationStatus.registered.value
     return SalonRegistration.query.filter_by(salon_id=salon.id, user_id=user.id,
                                              status=RegistrationStatus.registered.value).first() is not None
 
 
-def can_read_salon_chat(user, salon):
-    return is_salon_participant(user, salon)
+def can_read_salon_chat(user, salon, registration=_UNKNOWN):
+    return is_salon_participant(user, salon, registration)
 
 
 def can_post_salon_chat(user, salon):

@@ -224,7 +224,7 @@ def detail(salon_id):
     from webapp.salons.chat import can_read_salon_chat
 
     chat_url = url_for("chat.room", room=f"salon:{salon.id}") if (
-        salon.state == SalonState.approved.value and can_read_salon_chat(user, salon)) else None
+        salon.state == SalonState.approved.value and can_read_salon_chat(user, salon, reg)) else None
     return render_template(
         "salons/detail.html", salon=salon, perms=perms, chat_url=chat_url, reg=reg if reg and reg.status != "cancelled" else None,
         position=services.waiting_position(reg), regs=regs, closed=rules.registration_closed(salon),
