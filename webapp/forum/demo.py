@@ -105,9 +105,11 @@ def _ensure_users(specs):
                     display_name=spec["display_name"], institution=spec.get("institution", ""),
                     discipline_tags=spec.get("discipline_tags", []), bio=spec.get("bio", ""))
         user.set_password(DEMO_PASSWORD)
+        # Joined before any post of theirs (the corpus reaches 120 days back).
+        user.created_at = utcnow() - timedelta(days=int(spec.get("joined_days_ago", 180)))
         user.role_grants.append(UserRole(role=Role.member.value))
         if spec.get("verified"):
-            user.verified_at = utcnow() - timedelta(days=150)
+            user.verified_at = min(utcnow() - timedelta(days=150), user.created_at + timedelta(days=1))
             user.real_name = spec.get("real_name") or spec["display_name"]
             user.organisation = spec.get("institution", "")
             user.position = spec.get("position", "")

@@ -6,7 +6,6 @@ from webapp.core.db import get_by_id
 from webapp.core.permissions import is_authenticated, is_staff
 from webapp.salons.models import RegistrationStatus, Salon, SalonRegistration, SalonSpeaker, SalonState
 
-
 _UNKNOWN = object()
 
 
