@@ -32,7 +32,7 @@ def wake():
     _wake.set()
 
 
-def _with_request_context(fn):
+def in_request_context(fn):
     """Documents build URLs with url_for: give them a request context for SITE_URL."""
     if has_request_context():
         return fn()
@@ -48,7 +48,7 @@ def document_for(doc_type, doc_id):
     obj = db.session.get(source["model"], doc_id)
     if obj is None:
         return None
-    return _with_request_context(lambda: source["document"](obj))
+    return in_request_context(lambda: source["document"](obj))
 
 
 def _documents(keys):
@@ -95,7 +95,7 @@ def all_documents(progress=None):
     """Yield (doc_type, doc_id, document) of every public object of every source."""
     for doc_type, source in sources().items():
         for obj in source["all"]():
-            doc = _with_request_context(lambda o=obj, s=source: s["document"](o))
+            doc = in_request_context(lambda o=obj, s=source: s["document"](o))
             if progress:
                 progress(1)
             if doc is not None:
@@ -116,9 +116,10 @@ def rebuild(progress=None, chunk=1000):
             backend.add_many(batch, optimize=False)
             count += len(batch)
             batch = []
-    backend.add_many(batch, optimize=True) if batch else None
-    count += len(batch)
-    if backend.name == "whoosh" and not batch:
+    if batch:
+        backend.add_many(batch, optimize=True)
+        count += len(batch)
+    else:
         backend.optimize()
     db.session.commit()
     return count

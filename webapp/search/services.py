@@ -185,7 +185,7 @@ def _rechecked(hits, clauses):
         if obj is None:
             continue
         source = sources()[hit.doc_type]
-        doc = source["document"](obj)
+        doc = indexer.in_request_context(lambda o=obj, s=source: s["document"](o))
         if doc is None:
             continue  # no longer public: the writer will drop it from the index
         items.append(SearchHit(
@@ -226,7 +226,8 @@ def highlight(text, terms, whole=False):
         out.append(f"<mark>{escape(match.group())}</mark>")
         last = match.end()
     out.append(str(escape(text[last:])))
-    return Markup(prefix + "".join(out) + suffix)
+    # Words found side by side read as one match: 脚本注入, not 脚本|注入.
+    return Markup((prefix + "".join(out) + suffix).replace("</mark><mark>", ""))
 
 
 def suggest(viewer, q, limit=SUGGEST_LIMIT):

@@ -48,6 +48,13 @@ class Backend:
     def apply(self, upserts, deletes):  # upserts: [(doc_type, doc_id, document)]; deletes: [(doc_type, doc_id)]
         raise NotImplementedError
 
+    def add_many(self, docs, optimize=False):
+        """Add documents known to be new (a rebuild after `clear`)."""
+        raise NotImplementedError
+
+    def optimize(self):
+        """Merge what a rebuild wrote (Whoosh: one segment); nothing elsewhere."""
+
     def clear(self):
         raise NotImplementedError
 

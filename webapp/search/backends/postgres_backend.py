@@ -16,8 +16,8 @@ from webapp.search.models import SearchDocument as D
 
 def document_vector():
     # Must be the very expression of the migration's GIN index for the planner to use it.
-    return func.setweight(func.to_tsvector(db.text("'simple'::regconfig"), D.words), "A").op("||")(
-        func.setweight(func.to_tsvector(db.text("'simple'::regconfig"), D.grams), "D"))
+    return func.setweight(func.to_tsvector(db.text("'simple'::regconfig"), D.words), db.text("'A'")).op("||")(
+        func.setweight(func.to_tsvector(db.text("'simple'::regconfig"), D.grams), db.text("'D'")))
 
 
 def title_vector():
@@ -101,7 +101,13 @@ class PostgresBackend(Backend):
             db.session.execute(insert(D), rows)
         db.session.flush()
 
-    add_many = apply
+    def add_many(self, docs, optimize=False):
+        rows = [self._row(t, i, doc) for t, i, doc in docs]
+        if rows:
+            db.session.execute(insert(D), rows)
+
+    def optimize(self):
+        pass
 
     @staticmethod
     def _row(doc_type, doc_id, doc):
