@@ -1,6 +1,7 @@
 """The search results page (the nav bar's search box submits here)."""
 from flask import Blueprint, render_template, request
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from webapp.core.errors import ValidationError
 from webapp.core.pagination import parse_page_args
@@ -15,7 +16,7 @@ PER_PAGE = 10
 def index():
     form = SearchForm(request.args)
     labels = services.type_labels()
-    form.type.choices = [("", "全部类型"), *labels.items()]
+    form.type.choices = [SelectChoice("", "全部类型"), *(SelectChoice(k, v) for k, v in labels.items())]
     form.sort.data = form.sort.data if form.sort.data in services.SORTS else "relevance"
     page_no, per_page = parse_page_args(request.args, PER_PAGE, 50)
     q = (form.q.data or "").strip()[:services.Q_MAX]
