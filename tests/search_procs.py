@@ -6,9 +6,9 @@ from pathlib import Path
 
 
 def _app(db_url, index_dir):
+    from tests.search_helpers import note_source
     from webapp import create_app
     from webapp.search.registry import register_source
-    from tests.search_helpers import note_source
 
     root = Path(index_dir).parent
     app = create_app({"TESTING": True, "SECRET_KEY": "search-procs", "SQLALCHEMY_DATABASE_URI": db_url,
@@ -21,9 +21,9 @@ def _app(db_url, index_dir):
 
 def produce(db_url, index_dir, proc, changes, user_id):
     """`changes` notes, one transaction each, every one with its own token (zqPxC)."""
+    from tests.search_helpers import NOTE_KIND
     from webapp.extensions import db
     from webapp.notifications.models import Notification
-    from tests.search_helpers import NOTE_KIND
 
     app = _app(db_url, index_dir)
     with app.app_context():

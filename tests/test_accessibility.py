@@ -90,6 +90,12 @@ PAGES = [
     Page("admin", "/admin/users/{author}"),
     Page("admin", "/admin/audit"),
     Page("admin", "/admin/verifications"),
+    # search
+    Page("anonymous", "/search/"),  # nothing asked yet
+    Page("anonymous", "/search/?q=科研评价"),  # hits
+    Page("member", "/search/?q=没有这样的内容"),  # no hits
+    Page("anonymous", "/search/?q=科研评价&page=99"),  # past the end
+    Page("anonymous", "/search/?q=科研&date_from=2026-05-01&date_to=2026-04-01"),  # a form with errors
 ]
 
 
@@ -125,6 +131,9 @@ def site(make_user, make_member, make_staff, make_admin, make_leader, make_sugge
                             title=f"关于改进科研评价机制的建议（{state}）")
         ids[state] = s.id
     ids["leader"] = leader.id
+    from webapp.search import indexer
+
+    indexer.rebuild()  # the search pages find the published suggestions
     from webapp.accounts import services
 
     ids["registration"] = services._registration_serializer().dumps(

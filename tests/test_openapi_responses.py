@@ -251,6 +251,15 @@ def walk(call, people, h, make_suggestion, new_verification, suggestion_lists):
     call("GET", f"{API}/me/verification", h["member"])
     call("GET", f"{API}/admin/audit?per_page=50", h["staff"])
     call("GET", f"{API}/admin/audit?object_type=user&object_id={member.id}", h["staff"])
+    # search (the index rebuilt from what the walk published)
+    from webapp.search import indexer
+
+    indexer.rebuild()
+    call("GET", f"{API}/search?q=科研经费")
+    call("GET", f"{API}/search?q=科研经费&type=suggestion&sort=date&date_from=2020-01-01&per_page=5")
+    call("GET", f"{API}/search?q=科研&type=nope")
+    call("GET", f"{API}/search/suggest?q=科研")
+    call("GET", f"{API}/search/suggest")
     call("GET", f"{API}/openapi.json")
 
 

@@ -1,7 +1,9 @@
 """The search sources and change capture.
 
 Sources come from the capabilities (`webapp/<capability>/search.py` with `search_sources()`,
-the cross-capability contract) and, in tests, from `register_source`. Each flush that
+the cross-capability contract) and, in tests, from `register_source`. Besides the contract's
+keys a source may give `eager`: loader options (`joinedload(...)`) for what `document()`
+reads, so a result page loads each type's hits in one query instead of one per hit. Each flush that
 inserts, updates or deletes a row of a source's model (or of a model it `watch`es) writes
 index jobs to the outbox (`search_outbox`) on the flush's own connection, so they commit or
 roll back with the change; nothing touches the index inside the transaction or its commit.

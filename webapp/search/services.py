@@ -171,7 +171,8 @@ def _load(hits):
         if source is None:
             continue
         model = source["model"]
-        for obj in db.session.execute(select(model).where(model.id.in_(ids))).scalars():
+        stmt = select(model).where(model.id.in_(ids)).options(*source.get("eager", ()))
+        for obj in db.session.execute(stmt).unique().scalars():
             found[(doc_type, obj.id)] = obj
     return found
 

@@ -48,4 +48,6 @@ def search_sources():
         "document": suggestion_document,
         "all": all_suggestions,
         "watch": {LeaderAnswer: lambda answer: [answer.suggestion_id]},
+        # What suggestion_document reads, loaded with the hits (webapp.search's optional key).
+        "eager": [joinedload(Suggestion.category), joinedload(Suggestion.answer)],
     }]
