@@ -90,7 +90,7 @@ def test_snippets_highlight_matches_and_escape_html(corpus):
     hit = services.search(None, "智能").items[0]
     assert "<mark>智能</mark>" in str(hit.snippet_html) and "人工<mark>智能</mark>" in str(hit.title_html)
     hit = services.search(None, "crispr").items[0]
-    assert "<mark>CRISPR</mark>" in str(hit.title_html)  # full-width shown half-width, case kept
+    assert "<mark>ＣＲＩＳＰＲ</mark>" in str(hit.title_html)  # found by its half-width form, shown as written
 
 
 def test_filters_by_type_discipline_category_and_dates(corpus, make_suggestion):

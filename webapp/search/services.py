@@ -206,29 +206,43 @@ def highlight_terms(clauses):
     return sorted((t for t in terms if t), key=len, reverse=True)
 
 
+def _folded(text):
+    """`text` normalised character by character (NFKC + casefold, as the index sees it), and
+    for each folded character the index of the original one it came from."""
+    folded, origin = [], []
+    for i, char in enumerate(text):
+        for f in unicodedata.normalize("NFKC", char).casefold():
+            folded.append(f)
+            origin.append(i)
+    return "".join(folded), origin
+
+
 def highlight(text, terms, whole=False):
-    """`text` (NFKC: full-width forms as half-width, case kept) as HTML with `terms` in
-    <mark> (any case); a snippet of about SNIPPET_CHARS around the first match unless `whole`."""
-    text = " ".join(unicodedata.normalize("NFKC", text or "").split())
-    if not terms:
-        return Markup(escape(text if whole else text[:SNIPPET_CHARS]))
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    """`text` as HTML with `terms` in <mark>, found as the index finds them (full-width and
+    half-width, any case) but shown as written; a snippet of about SNIPPET_CHARS around the
+    first match unless `whole`."""
+    text = " ".join((text or "").split())
+    folded, origin = _folded(text)
+    spans = []
+    if terms:
+        pattern = re.compile("|".join(re.escape(t) for t in terms))
+        spans = [(origin[m.start()], origin[m.end() - 1] + 1) for m in pattern.finditer(folded)]
+    begin, end = 0, len(text)
     if not whole:
-        first = pattern.search(text)
-        begin = max(0, (first.start() if first else 0) - 30)
-        end = begin + SNIPPET_CHARS
-        prefix, suffix = ("…" if begin else ""), ("…" if end < len(text) else "")
-        text = text[begin:end]
-    else:
-        prefix = suffix = ""
-    out, last = [], 0
-    for match in pattern.finditer(text):
-        out.append(str(escape(text[last:match.start()])))
-        out.append(f"<mark>{escape(match.group())}</mark>")
-        last = match.end()
-    out.append(str(escape(text[last:])))
+        begin = max(0, (spans[0][0] if spans else 0) - 30)
+        end = min(len(text), begin + SNIPPET_CHARS)
+    out, last = ["…" if begin else ""], begin
+    for start, stop in spans:
+        if stop <= begin or start >= end or start < last:
+            continue
+        stop = min(stop, end)
+        out.append(str(escape(text[last:start])))
+        out.append(f"<mark>{escape(text[start:stop])}</mark>")
+        last = stop
+    out.append(str(escape(text[last:end])))
+    out.append("…" if end < len(text) else "")
     # Words found side by side read as one match: 脚本注入, not 脚本|注入.
-    return Markup((prefix + "".join(out) + suffix).replace("</mark><mark>", ""))
+    return Markup("".join(out).replace("</mark><mark>", ""))
 
 
 def suggest(viewer, q, limit=SUGGEST_LIMIT):

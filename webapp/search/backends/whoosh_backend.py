@@ -151,15 +151,19 @@ class WhooshBackend(Backend):
         writer.commit(optimize=optimize)
 
     def add_many(self, docs, optimize=True):
-        """Add documents known to be new (a rebuild): no delete look-ups."""
-        writer = self._writer()
+        """Add documents known to be new (a rebuild): no delete look-ups, a large buffer, and
+        no merging of segments until the last batch (`optimize`) merges them all once."""
+        writer = self._index().writer(timeout=self.writer_timeout, delay=0.02, limitmb=256)
         try:
             for doc_type, doc_id, doc in docs:
                 writer.add_document(**self._fields(doc_type, doc_id, doc))
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(optimize=optimize)
+        if optimize:
+            writer.commit(optimize=True)
+        else:
+            writer.commit(merge=False)
 
     @staticmethod
     def _fields(doc_type, doc_id, doc):
