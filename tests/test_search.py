@@ -278,3 +278,30 @@ def search_keys_titles():
     from webapp.search.backends import get_backend
 
     return list(get_backend().keys().values())
+
+
+def test_the_domain_dictionary_keeps_discipline_terms_whole():
+    from webapp.search.analyzer import domain_terms, words
+
+    assert len(domain_terms()) >= 50
+    assert words("量子退相干与碳达峰") == ["量子退相干", "与", "碳达峰"]
+    assert words("揭榜挂帅制度") == ["揭榜挂帅", "制度"]
+
+
+def test_word_positions_count_words_not_characters():
+    from webapp.search.analyzer import gram_tokens, word_tokens
+
+    tokens = word_tokens("北京大学的人工智能")
+    assert [(p, t) for p, t, _s, _e in tokens if t in ("北京大学", "北京", "大学", "人工智能", "智能")] == [
+        (0, "北京大学"), (0, "北京"), (0, "大学"), (2, "人工智能"), (2, "智能")]
+    assert [(p, t) for p, t, _s, _e in gram_tokens("云计算机场 ＡＢ")] == [
+        (0, "云计"), (1, "计算"), (2, "算机"), (3, "机场"), (3, "场"), (4, "ab")]
+
+
+def test_a_phrase_runs_on_from_chinese_into_numbers(make_note, search_backend):
+    from webapp.search import indexer, services
+
+    make_note("网络安全2026年度报告", "年度报告")
+    indexer.drain()
+    assert titles(services.search(None, '"安全2026"')) == ["网络安全2026年度报告"]
+    assert titles(services.search(None, '"安全 2027"')) == []

@@ -8,8 +8,8 @@ Both backends index the same tokens, made here:
   `ChineseAnalyzer` numbers positions by character and emits overlapping words, which breaks
   phrase queries). A long word's dictionary sub-words (人工智能 → 人工, 智能) are emitted at
   the word's own position, so "智能" finds it and a phrase still lines up.
-- `grams`: every two consecutive CJK characters (plus the last character of a run alone), one
-  position each, and Latin/number runs whole. Any Chinese substring is then a phrase of
+- `grams`: every two consecutive CJK characters, one position each (plus each run's last
+  character alone, at the last bigram's position), and Latin/number runs whole. Any Chinese substring is then a phrase of
   bigrams: what segmentation misses (云计算机场 → 云/计算机/场 hides 机场) is still found.
   Backends rank these hits below word hits.
 
@@ -45,10 +45,23 @@ def segmenter():
 
                 jieba.setLogLevel(logging.WARNING)
                 jieba.initialize()
-                if DICTIONARY.exists():
-                    jieba.load_userdict(str(DICTIONARY))
+                for word, freq, tag in domain_terms():
+                    jieba.add_word(word, freq, tag)
                 _jieba = jieba
     return _jieba
+
+
+def domain_terms(path=DICTIONARY):
+    """[(word, frequency or None, tag or None)] of the domain dictionary (`#` starts a comment)."""
+    if not path.exists():
+        return []
+    terms = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("#", 1)[0].split()
+        if parts:
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            terms.append((parts[0], freq, parts[2] if len(parts) > 2 else None))
+    return terms
 
 
 def normalise(text):
@@ -125,8 +138,13 @@ def gram_tokens(text):
             out.append((pos, run, base, match.end()))
             pos += 1
             continue
-        for i in range(len(run)):
-            out.append((pos, run[i:i + 2], base + i, base + min(i + 2, len(run))))
+        for i in range(len(run) - 1):
+            out.append((pos, run[i:i + 2], base + i, base + i + 2))
+            pos += 1
+        # The run's last character alone (a one-character query finds it), at the position of
+        # the last bigram, so a phrase still runs on into what follows the run.
+        out.append((pos - 1 if len(run) > 1 else pos, run[-1], base + len(run) - 1, base + len(run)))
+        if len(run) == 1:
             pos += 1
     return out
 
