@@ -64,8 +64,11 @@ def _documents(keys):
 
 def drain_once(batch=BATCH):
     """Index one batch of jobs and commit; the number of jobs done (0: the outbox is empty)."""
-    jobs = db.session.execute(
-        select(SearchJob.id, SearchJob.doc_type, SearchJob.doc_id).order_by(SearchJob.id).limit(batch)).all()
+    stmt = select(SearchJob.id, SearchJob.doc_type, SearchJob.doc_id).order_by(SearchJob.id).limit(batch)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two writers (a thread in each of several web processes) take different jobs.
+        stmt = stmt.with_for_update(skip_locked=True)
+    jobs = db.session.execute(stmt).all()
     if not jobs:
         db.session.rollback()
         return 0

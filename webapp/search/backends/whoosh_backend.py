@@ -188,11 +188,13 @@ class WhooshBackend(Backend):
     # ------------------------------------------------------------ reading
 
     def _searcher(self):
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
+        old = getattr(self._local, "searcher", None)
+        if old is None:
             searcher = self._index().searcher()
         else:
-            searcher = searcher.refresh()
+            searcher = old.refresh()  # the same searcher while the index has not changed
+            if searcher is not old:
+                old.close()
         self._local.searcher = searcher
         return searcher
 
