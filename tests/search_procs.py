@@ -35,14 +35,24 @@ def produce(db_url, index_dir, proc, changes, user_id):
 
 
 def write(db_url, index_dir, stop_file):
-    """The one writer: drain until the stop file appears, then once more."""
+    """The one writer, as `flask search worker` runs it (indexer.run_worker), until the stop
+    file appears; then one last drain."""
+    import threading
+
     from webapp.search import indexer
 
     app = _app(db_url, index_dir)
-    with app.app_context():
+    stop = threading.Event()
+
+    def watch():
         while not Path(stop_file).exists():
-            indexer.drain(batch=17)
-            time.sleep(0.02)
+            time.sleep(0.05)
+        stop.set()
+        indexer.wake()
+
+    threading.Thread(target=watch, daemon=True).start()
+    indexer.run_worker(app, stop=stop, poll=0.05)
+    with app.app_context():
         indexer.drain()
 
 
