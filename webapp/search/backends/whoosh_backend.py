@@ -189,12 +189,10 @@ class WhooshBackend(Backend):
 
     def _searcher(self):
         old = getattr(self._local, "searcher", None)
-        if old is None:
-            searcher = self._index().searcher()
-        else:
-            searcher = old.refresh()  # the same searcher while the index has not changed
-            if searcher is not old:
-                old.close()
+        # refresh(): the same searcher while the index has not changed; a new one shares the
+        # readers of unchanged segments with the old, so the old one is left to the garbage
+        # collector rather than closed.
+        searcher = self._index().searcher() if old is None else old.refresh()
         self._local.searcher = searcher
         return searcher
 
