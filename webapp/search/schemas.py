@@ -5,6 +5,8 @@ from webapp.api.fields import Choice, Text, TextLength, UtcDateTime
 from webapp.api.schemas import PageArgs, QuerySchema, ResponseSchema
 from webapp.search import services
 
+DATE_ERRORS = {"invalid": "不是有效的日期（年-月-日，如 2026-05-01）", "null": "不是有效的日期（年-月-日，如 2026-05-01）"}
+
 
 class SearchArgs(PageArgs):
     q = Text(required=True, validate=TextLength(min=1, max=services.Q_MAX),
@@ -13,8 +15,8 @@ class SearchArgs(PageArgs):
     type = Text(metadata={"description": "Only these types, comma-separated (suggestion, thread, article, …)"})
     discipline = Text(validate=TextLength(max=64), metadata={"description": "Only this discipline"})
     category = Text(validate=TextLength(max=64), metadata={"description": "Only this category"})
-    date_from = fields.Date(allow_none=True, metadata={"description": "Created on or after this day (Asia/Shanghai)"})
-    date_to = fields.Date(allow_none=True, metadata={"description": "Created on or before this day (Asia/Shanghai)"})
+    date_from = fields.Date(allow_none=True, error_messages=DATE_ERRORS, metadata={"description": "Created on or after this day (Asia/Shanghai)"})
+    date_to = fields.Date(allow_none=True, error_messages=DATE_ERRORS, metadata={"description": "Created on or before this day (Asia/Shanghai)"})
     sort = Choice(list(services.SORTS), load_default="relevance",
                   metadata={"description": "relevance (default) or date (newest first)"})
 
