@@ -73,4 +73,5 @@ def test_the_results_page_empty_states_and_errors(client, corpus):
 def test_every_page_has_the_search_box(client):
     html = client.get("/").get_data(as_text=True)
     assert 'id="nav-search-q"' in html and 'role="combobox"' in html and "/api/v1/search/suggest" in html
+    assert '<form id="site-search-form" method="get" action="/search/"' in html
     assert "js/search.js" in html
