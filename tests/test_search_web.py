@@ -13,10 +13,12 @@ def test_api_search_gives_the_list_envelope_of_hits(client, corpus):
     assert client.get("/api/v1/search?q=机场&page=2&per_page=1").get_json()["items"][0]["title"] == "云计算机场调度系统"
 
 
-def test_api_search_filters_and_corrections(client, corpus):
+def test_api_search_filters_and_corrections(client, corpus, search_backend):
     assert client.get("/api/v1/search?q=机场&type=suggestion").get_json()["total"] == 0
     assert client.get("/api/v1/search?q=机场&type=note,suggestion").get_json()["total"] == 2
-    assert client.get("/api/v1/search?q=pyton").get_json()["suggestions"] == ["python"]
+    # Did-you-mean comes from Whoosh's lexicon; the PostgreSQL backend offers none.
+    assert client.get("/api/v1/search?q=pyton").get_json()["suggestions"] == (
+        ["python"] if search_backend.name == "whoosh" else [])
     dated = client.get("/api/v1/search?q=机场&date_from=2026-04-01&sort=date").get_json()
     assert [i["title"] for i in dated["items"]] == ["新机场航站楼的节能设计"]
 
@@ -56,7 +58,7 @@ def test_the_results_page_filters_and_paginates(client, corpus, make_note):
     assert "新机场航站楼" in html and "云计算机场" not in html
 
 
-def test_the_results_page_empty_states_and_errors(client, corpus):
+def test_the_results_page_empty_states_and_errors(client, corpus, search_backend):
     html = client.get("/search/").get_data(as_text=True)
     assert "输入关键词" in html
     html = client.get("/search/?q=不存在的词语组合").get_data(as_text=True)
@@ -66,8 +68,9 @@ def test_the_results_page_empty_states_and_errors(client, corpus):
     assert response.status_code == 200 and "error-summary" in html and "结束日期不能早于开始日期" in html
     html = client.get("/search/?q=机场&date_from=not-a-date").get_data(as_text=True)
     assert "error-summary" in html
-    html = client.get("/search/?q=pyton").get_data(as_text=True)
-    assert "您是不是要找" in html and "q=python" in html
+    if search_backend.name == "whoosh":
+        html = client.get("/search/?q=pyton").get_data(as_text=True)
+        assert "您是不是要找" in html and "q=python" in html
 
 
 def test_every_page_has_the_search_box(client):

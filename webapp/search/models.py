@@ -24,7 +24,17 @@ class SearchDocument(db.Model):
     with GIN (PostgreSQL only; on SQLite the table exists but no backend reads it)."""
 
     __tablename__ = "search_documents"
-    __table_args__ = (db.UniqueConstraint("doc_type", "doc_id", name="uq_search_documents_doc"),)
+    __table_args__ = (
+        db.UniqueConstraint("doc_type", "doc_id", name="uq_search_documents_doc"),
+        # PostgreSQL only (the migration creates them there); the backend's query repeats these
+        # very expressions so that the planner uses them.
+        db.Index("ix_search_documents_tsv", db.text(
+            "(setweight(to_tsvector('simple'::regconfig, words), 'A'::\"char\") || "
+            "setweight(to_tsvector('simple'::regconfig, grams), 'D'::\"char\"))"),
+            postgresql_using="gin").ddl_if(dialect="postgresql"),
+        db.Index("ix_search_documents_title_tsv", db.text("to_tsvector('simple'::regconfig, title_grams)"),
+                 postgresql_using="gin").ddl_if(dialect="postgresql"),
+    )
 
     id = db.Column(db.Integer, primary_key=True)
     doc_type = db.Column(db.String(32), nullable=False)
