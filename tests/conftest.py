@@ -24,6 +24,9 @@ from itsdangerous import URLSafeTimedSerializer
 
 DEMO_PASSWORD = "demo-password-2026"
 TEST_PASSWORD = "Correct-Horse-42"
+# No search writer thread in any app the tests create (a production-mode app included): it would
+# share the test's connection. Tests drain the search outbox themselves (webapp.search.indexer.drain).
+os.environ.setdefault("SEARCH_WORKER", "off")
 
 
 def _database_url(tmp_root):

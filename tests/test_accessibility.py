@@ -152,6 +152,12 @@ PAGES = [
     Page("anonymous", "/science/map"),
     Page("anonymous", "/science/bases/{science_base}"),
     Page("staff", "/science/bases/{science_base}/edit"),
+    # search
+    Page("anonymous", "/search/"),  # nothing asked yet
+    Page("anonymous", "/search/?q=科研评价"),  # hits
+    Page("member", "/search/?q=没有这样的内容"),  # no hits
+    Page("anonymous", "/search/?q=科研评价&page=99"),  # past the end
+    Page("anonymous", "/search/?q=科研&date_from=2026-05-01&date_to=2026-04-01"),  # a form with errors
 ]
 
 
@@ -190,6 +196,9 @@ def site(make_user, make_member, make_staff, make_admin, make_leader, make_sugge
     ids["leader"] = leader.id
     ids.update(_forum_site(people))
     from tests.salon_helpers import salon_pages_world
+    from webapp.search import indexer
+
+    indexer.rebuild()  # the search pages find the published suggestions
     from webapp.accounts import services
 
     ids.update(salon_pages_world(author, people["staff"], people["member"]))

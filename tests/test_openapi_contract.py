@@ -13,7 +13,7 @@ from tests.test_api_conventions import assert_envelope
 
 API = "/api/v1"
 BEFORE = Path(__file__).parent / "data" / "openapi_v1_before.json"
-CAPABILITIES = ("accounts", "admin", "notifications", "suggestions", "forum", "science")
+CAPABILITIES = ("accounts", "admin", "notifications", "suggestions", "forum", "science", "search")
 BODY_METHODS = {"post", "put", "patch"}
 
 

@@ -254,6 +254,15 @@ def walk(call, people, h, make_suggestion, new_verification, suggestion_lists):
 
     # science: an article from draft to published, videos, the map, recommendations
     _science_walk(call, people, h)
+    # search (the index rebuilt from what the walk published)
+    from webapp.search import indexer
+
+    indexer.rebuild()
+    call("GET", f"{API}/search?q=科研经费")
+    call("GET", f"{API}/search?q=科研经费&type=suggestion&sort=date&date_from=2020-01-01&per_page=5")
+    call("GET", f"{API}/search?q=科研&type=nope")
+    call("GET", f"{API}/search/suggest?q=科研")
+    call("GET", f"{API}/search/suggest")
     call("GET", f"{API}/openapi.json")
 
     # chat: a direct message between two members, then the rooms list and the history

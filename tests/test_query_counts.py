@@ -62,6 +62,9 @@ def site(make_user, make_member, make_leader, make_staff, make_admin, make_sugge
         from webapp.extensions import db
 
         db.session.commit()
+        from webapp.search import indexer
+
+        indexer.rebuild()  # the search page's hits
         made.setdefault("first", s)
         return s
 
@@ -80,7 +83,10 @@ def pages(site):
         "/suggestions/?sort=waiting", f"/suggestions/?leader_id={leader.id}",
         f"/suggestions/{s['answered'].id}", f"/suggestions/{s['long'].id}", "/leaders/", f"/leaders/{leader.id}",
     ]
-    rows = [(None, "/")] + [(None, url) for url in suggestion_pages]
+    search_pages = ["/search/", "/search/?q=查询建议", "/search/?q=查询建议&sort=date&per_page=5",
+                    "/search/?q=查询建议&type=suggestion"]
+    rows = [(None, "/")] + [(None, url) for url in suggestion_pages + search_pages]
+    rows += [("member", url) for url in search_pages]
     rows += [("member", url) for url in ["/", *suggestion_pages, "/suggestions/mine", "/suggestions/new",
                                          f"/suggestions/{s['member_own'].id}", "/notifications/",
                                          "/notifications/?unread=1", f"/u/{member.username}",
