@@ -19,9 +19,9 @@ def capabilities():
     """The capabilities, in the order their pages, API routes, CLI commands and demo content
     are registered. A new capability is one package with an `init_app(app)`, added here.
     (Imported here, not at the top, so `import webapp.api` or a model alone loads no capability.)"""
-    from webapp import accounts, admin, main, notifications, suggestions
+    from webapp import accounts, admin, main, notifications, review, suggestions
 
-    return (main, accounts, notifications, admin, suggestions)
+    return (main, accounts, notifications, admin, suggestions, review)
 
 
 def _digits_at_most(n):
