@@ -37,7 +37,10 @@ def world(make_user, make_suggestion, make_verification, api_token, db):
     db.session.commit()
     values = {"suggestion_id": s.id, "leader_id": leader.id, "user_id": member.id, "request_id": request.id,
               "notification_id": note.id, "token_id": 1, "attachment_id": 1, "username": member.username,
-              "key": "forum", "token": "x", "role": "staff", "name": "about"}
+              "key": "forum", "token": "x", "role": "staff", "name": "about",
+              # review (no such rows: a clean 404)
+              "call_id": 1, "submission_id": 1, "assignment_id": 1, "number": 1, "conflict_id": 1,
+              "action": "confirm"}
     return {"boss": boss, "member": member, "leader": leader, "values": values,
             "token": api_token(boss), "member_token": api_token(member)}
 

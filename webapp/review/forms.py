@@ -5,6 +5,7 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,8 +16,12 @@ from webapp.core.forms import OneTimeSubmission
 from webapp.review.models import Anonymity, CallKind, ConflictKind, Recommendation
 
 
+def choices(pairs):
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
 def _choices(enum):
-    return [(m.value, m.title) for m in enum]
+    return choices((m.value, m.title) for m in enum)
 
 
 class ActionForm(FlaskForm):
@@ -79,7 +84,7 @@ def review_form(call, data=None):
     """The review form of `call`: one score field per criterion."""
 
     class ReviewForm(FlaskForm):
-        recommendation = SelectField("推荐意见", choices=[("", "请选择")] + _choices(Recommendation),
+        recommendation = SelectField("推荐意见", choices=choices([("", "请选择")]) + _choices(Recommendation),
                                      validate_choice=False)
         comments_to_authors = TextAreaField("给作者的意见（作者可见，匿名）", render_kw={"rows": 5})
         comments_to_organisers = TextAreaField("给组织者的保密意见（作者不可见）", render_kw={"rows": 3})

@@ -54,6 +54,8 @@ class JsonList(fields.List):
     """A list: in JSON as it is, in a multipart form as a JSON string."""
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str) and value[0][:1] == "[":
+            value = value[0]  # a multipart form gives every value of a list field
         if isinstance(value, str):
             try:
                 value = json.loads(value)

@@ -29,6 +29,7 @@ from webapp.review.forms import (
     ProfileForm,
     ReviseForm,
     SubmissionForm,
+    choices,
     review_form,
 )
 from webapp.review.models import Submission
@@ -106,8 +107,9 @@ def new_call():
 
 def _submission_form(c):
     form = SubmissionForm()
-    form.discipline.choices = [("", "请选择")] + [(d, d) for d in c.disciplines] if c.disciplines else [("", "不限")]
-    form.conflict_reviewers.choices = [(str(r.id), r.display_name) for r in services.pool(c)]
+    form.discipline.choices = choices([("", "请选择")] + [(d, d) for d in c.disciplines] if c.disciplines
+                                      else [("", "不限")])
+    form.conflict_reviewers.choices = choices((r.id, r.display_name) for r in services.pool(c))
     return form
 
 
@@ -151,7 +153,7 @@ def _submission_page(s, revise_form, status=200):
     decision_form = None
     if is_staff(current_user):
         decision_form = DecisionForm(prefix="decide-")
-        decision_form.decision.choices = services.decision_choices(s.call)
+        decision_form.decision.choices = choices(services.decision_choices(s.call))
     see = services.can_see_decision(current_user, s)
     return render_template("review/submission.html", submission=s, revise_form=revise_form, action_form=ActionForm(),
                            decision_form=decision_form, can_revise=services.can_revise(current_user, s),
@@ -319,7 +321,7 @@ def _manage_page(c, invite_form=None, status=200):
     per_reviewer, per_submission = services.progress(c)
     submissions = services.active_submissions(c)
     assign_form = AssignForm(prefix="assign-")
-    assign_form.reviewer_id.choices = [(str(r.id), r.display_name) for r in services.pool(c)]
+    assign_form.reviewer_id.choices = choices((r.id, r.display_name) for r in services.pool(c))
     return render_template("review/manage.html", call=c, phase=services.phase(c), phases=services.PHASES,
                            per_reviewer=per_reviewer, per_submission=per_submission, submissions=submissions,
                            pool=services.pool(c), conflicts=services.conflicts_of(c), action_form=ActionForm(),
@@ -439,7 +441,7 @@ def ranking(call_id):
     forms = {}
     for row in rows:
         f = DecisionForm(prefix=f"d{row['submission'].id}-")
-        f.decision.choices = services.decision_choices(c)
+        f.decision.choices = choices(services.decision_choices(c))
         forms[row["submission"].id] = f
     return render_template("review/ranking.html", call=c, rows=rows, offsets=offsets,
                            distributions=services.distributions(c), forms=forms, action_form=ActionForm(),
@@ -460,7 +462,7 @@ def ranking_csv(call_id):
 def decide(submission_id):
     s = get_submission_for_staff(current_user, submission_id)
     form = DecisionForm(prefix=request.form.get("prefix") or f"d{s.id}-")
-    form.decision.choices = services.decision_choices(s.call)
+    form.decision.choices = choices(services.decision_choices(s.call))
     if not form.validate_on_submit():
         abort(400)
     try:

@@ -12,8 +12,8 @@ from webapp.review.models import Anonymity, AssignmentState, CallState, Submissi
 
 
 def _can(rule):
-    def can(user, obj):
-        return rule(user, obj) is None
+    def can(user, obj=None):
+        return (rule(user) if obj is None else rule(user, obj)) is None
     can.__name__ = rule.__name__.replace("why_not_", "can_")
     return can
 
