@@ -261,10 +261,15 @@ def test_deep_or_odd_json_is_a_400_on_every_body_route(client, document, make_us
     headers = auth_headers(admin)
     suggestion = make_suggestion(state="submitted")
     leader = make_user("leader1", roles=["member", "leader"], verified=True)
+    from tests.review_api_walk import review_path_values
+
+    review = review_path_values(admin, make_user)
     read_the_body = checked = 0
     for method, path in json_body_operations(document):
         url = (path.replace("{suggestion_id}", str(suggestion.id)).replace("{user_id}", str(admin.id))
                .replace("{leader_id}", str(leader.id)))
+        for key, value in review.items():
+            url = url.replace("{" + key + "}", str(value))
         resp = client.open(url, method=method.upper(), data=body, content_type="application/json", headers=headers)
         checked += 1
         if "{request_id}" in path:  # no such verification request: not found before the body is read

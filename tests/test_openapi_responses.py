@@ -253,6 +253,11 @@ def walk(call, people, h, make_suggestion, new_verification, suggestion_lists):
     call("GET", f"{API}/admin/audit?object_type=user&object_id={member.id}", h["staff"])
     call("GET", f"{API}/openapi.json")
 
+    # review
+    from tests.review_api_walk import review_walk
+
+    review_walk(call, people, h)
+
 
 def test_every_operation_answers_as_its_document_says(app, client, make_user, make_suggestion, suggestion_lists,
                                                       auth_headers, request):

@@ -119,7 +119,8 @@ def test_the_api_flow_from_call_to_decision(client, review_env, make_user, auth_
     assert resp.status_code == 201, resp.get_json()
     sub = resp.get_json()
     assert sub["versions"][0]["pages"] == 1 and sub["decision"] is None
-    prop = client.post(f"/api/v1/calls/{call['id']}/assignments/auto", headers=staff_h).get_json()
+    prop = client.post(f"/api/v1/calls/{call['id']}/assignments/auto", headers=staff_h,
+                       json={"confirm": False}).get_json()
     assert prop["feasible"] and prop["confirmed"] is False and len(prop["assignments"]) == 2
     assert prop["quality"]["mean_match"] == 2.0
     prop = client.post(f"/api/v1/calls/{call['id']}/assignments/auto", headers=staff_h, json={"confirm": True})

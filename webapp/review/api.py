@@ -85,13 +85,13 @@ def get_review_submission(submission_id):
 
 
 @api_route("/calls/<int:call_id>/assignments/auto", methods=["POST"], tags=TAGS, auth=True, before=_staff,
-           summary="Automatic assignment: propose (confirm=false) or save it (confirm=true)", optional_body=True,
+           summary="Automatic assignment: propose (confirm=false) or save it (confirm=true)",
            request=AutoAssignInputSchema, responses={200: ReviewAutoAssignmentSchema}, errors=[403],
            endpoint="auto_assign_reviewers",
            description="Exactly k reviewers per submission, no reviewer above the load limit, no confirmed or "
                        "pending conflict, total expertise match maximised (a min-cost-flow linear programme). "
                        "When it cannot be met, `problems` says which submissions and why; confirming then is 422.")
-def auto_assign_reviewers(call_id, confirm=False):
+def auto_assign_reviewers(call_id, confirm):
     call = services.get_call(call_id)
     proposal = services.confirm(current_user, call) if confirm else services.propose(current_user, call)
     return {"proposal": proposal, "confirmed": bool(confirm)}

@@ -342,8 +342,9 @@ class ReviewAssignmentSchema(ReviewAssignmentSummarySchema):
 
 
 class ReviewInputSchema(RequestSchema):
-    scores = fields.Dict(keys=fields.String(), values=fields.Float(), load_default=dict,
-                         metadata={"description": "Criterion name → score within its scale"})
+    scores = fields.Dict(keys=fields.String(), values=fields.Float(), required=True,
+                         error_messages={"required": "必填", "null": "必填"},
+                         metadata={"description": "Criterion name → score within its scale ({} for none yet)"})
     recommendation = Choice(RECOMMENDATIONS)
     comments_to_authors = Text(load_default="", validate=TextLength(max=COMMENT_MAX))
     comments_to_organisers = Text(load_default="", validate=TextLength(max=COMMENT_MAX),
@@ -354,7 +355,7 @@ class ReviewInputSchema(RequestSchema):
 # ---------------------------------------------------------------- organisers
 
 class AutoAssignInputSchema(RequestSchema):
-    confirm = Bool(load_default=False, metadata={"description": "false: only propose; true: save the proposal"})
+    confirm = Bool(required=True, metadata={"description": "false: only propose; true: save the proposal"})
 
 
 class ReviewProblemSchema(ResponseSchema):

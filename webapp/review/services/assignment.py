@@ -11,8 +11,9 @@ we want the one with the largest total expertise match:
 This is a transportation (min-cost flow) problem: source → submission (capacity k_i) →
 reviewer (capacity 1 per pair, cost -m_ij) → sink (capacity c_j). Its constraint matrix is
 totally unimodular, so the linear programme has integral optimal vertices; we solve it with
-HiGHS' dual simplex (scipy.optimize.linprog, method="highs-ds"), which returns a vertex, i.e.
-a 0/1 assignment that is optimal — not a greedy loop. Infeasibility (some submission cannot
+HiGHS (scipy.optimize.linprog, method="highs": simplex, or interior point with crossover,
+both ending on a vertex), i.e. a 0/1 assignment that is optimal — not a greedy loop. Should a
+solution ever come back fractional, the dual simplex (method="highs-ds") solves it again. Infeasibility (some submission cannot
 get k reviewers) is diagnosed per submission before solving and reported, never half-done.
 
 The match m_ij: the reviewer's expertise tags (case-folded) that equal one of the submission's
@@ -74,13 +75,17 @@ def solve(need, capacity, match, allowed):
     var = np.arange(n)
     a_eq = coo_matrix((np.ones(n), (rows, var)), shape=(S, n))
     a_ub = coo_matrix((np.ones(n), (cols, var)), shape=(R, n))
-    res = linprog(cost, A_ub=a_ub.tocsr(), b_ub=capacity, A_eq=a_eq.tocsr(), b_eq=need, bounds=(0, 1),
-                  method="highs-ds")
-    if res.status != 0:
-        raise Infeasible(["lp"])
-    x = res.x
-    if np.any(np.abs(x - np.round(x)) > 1e-6):  # cannot happen for a vertex of a TU system
-        raise RuntimeError("non-integral assignment")
+    a_ub, a_eq = a_ub.tocsr(), a_eq.tocsr()
+    x = None
+    for method in ("highs", "highs-ds"):
+        res = linprog(cost, A_ub=a_ub, b_ub=capacity, A_eq=a_eq, b_eq=need, bounds=(0, 1), method=method)
+        if res.status == 2:
+            raise Infeasible(["lp"])
+        if res.status == 0 and not np.any(np.abs(res.x - np.round(res.x)) > 1e-6):
+            x = res.x
+            break
+    if x is None:  # a vertex of a totally unimodular system is integral: the dual simplex returns one
+        raise RuntimeError("no integral optimal assignment")
     chosen = x > 0.5
     result[rows[chosen], cols[chosen]] = True
     return result
