@@ -32,14 +32,13 @@ AWARD = {
                    "按校准后的得分排序，评出一、二、三等奖和优秀奖。",
     "disciplines": ["农业科学", "医药卫生", "信息技术", "环境科学", "工程技术"],
     "papers": [
-        ("member", "盐碱地水稻耐盐品种的分子标记辅助选育", ["作物育种", "分子标记", "农业科学"], "农业科学", "first"),
-        ("member2", "基层医院慢性病随访管理的干预效果评价", ["公共卫生", "慢性病", "医药卫生"], "医药卫生", "second"),
-        ("member3", "面向城市交通的多源大数据融合预测方法", ["大数据", "人工智能", "信息技术"], "信息技术", "first"),
-        ("member4", "城市黑臭水体生态修复的长期监测研究", ["水环境", "生态修复", "环境科学"], "环境科学", "third"),
-        ("member5", "高镍正极材料的表面包覆改性与循环稳定性", ["储能", "新材料", "工程技术"], "工程技术", "excellent"),
-        ("member6", "设施农业物联网环境调控系统的设计与应用", ["智慧农业", "物联网", "农业科学"], "农业科学", "reject"),
+        ("member", "盐碱地水稻耐盐品种的分子标记辅助选育", ["作物育种", "分子标记", "农业科学"], "农业科学"),
+        ("member2", "基层医院慢性病随访管理的干预效果评价", ["公共卫生", "慢性病", "医药卫生"], "医药卫生"),
+        ("member3", "面向城市交通的多源大数据融合预测方法", ["大数据", "人工智能", "信息技术"], "信息技术"),
+        ("member4", "城市黑臭水体生态修复的长期监测研究", ["水环境", "生态修复", "环境科学"], "环境科学"),
+        ("member5", "高镍正极材料的表面包覆改性与循环稳定性", ["储能", "新材料", "工程技术"], "工程技术"),
+        ("member6", "设施农业物联网环境调控系统的设计与应用", ["智慧农业", "物联网", "农业科学"], "农业科学"),
     ],
-    # reviewer username → harshness (points off a paper's quality, out of 10)
 }
 PROJECT = {
     "title": "2027 年度市科协软科学研究课题申报",
@@ -115,6 +114,17 @@ def _review(a, when, draft=False, n=0):
                              "总体水平较高，可按得分排序确定等级。" if not draft else "", submit=not draft)
 
 
+LEVELS = ["first", "second", "third", "excellent", "excellent", "reject"]
+
+
+def _dismiss_shared_domain(staff, call, keep=0):
+    """Every demo account shares one mail domain, which the automatic check flags as a shared
+    institution: organisers dismiss those (leaving `keep` for the conflicts list to show)."""
+    pending = [c for c in services.conflicts_of(call) if c.state == "pending" and "域名" in c.note]
+    for c in pending[keep:]:
+        services.decide_conflict(staff, c.id, confirm=False)
+
+
 def seed_demo():
     if ReviewCall.query.filter_by(title=AWARD["title"]).first() is not None:
         return "Demo review calls already present; nothing to do."
@@ -135,15 +145,18 @@ def _seed():
                                      now - 90 * day, now - 60 * day, reviewers_per_submission=3, max_load=4,
                                      criteria=CRITERIA, description=AWARD["description"],
                                      disciplines=AWARD["disciplines"])
-    subs = [_submit(award, spec, now - (118 - 4 * i) * day) for i, spec in enumerate(AWARD["papers"])]
+    for i, spec in enumerate(AWARD["papers"]):
+        _submit(award, spec, now - (118 - 4 * i) * day)
+    with clock_at(now - 89 * day):
+        _dismiss_shared_domain(staff, award)
     with clock_at(now - 88 * day):
         services.confirm(staff, award)
     for n, a in enumerate(ReviewAssignment.query.filter_by(call_id=award.id, state="assigned").all()):
         _review(a, now - (80 - n) * day, n=n)
     with clock_at(now - 55 * day):
-        for s, spec in zip(subs, AWARD["papers"], strict=True):
-            if s is not None:
-                services.decide(staff, s, spec[4])
+        rows, _offsets = services.ranking(award)
+        for row, level in zip(rows, LEVELS, strict=False):
+            services.decide(staff, row["submission"], level)
         services.publish(staff, award)
     # A project call in review.
     with clock_at(now - 50 * day):
@@ -154,6 +167,7 @@ def _seed():
     for i, spec in enumerate(PROJECT["papers"]):
         _submit(project, spec, now - (40 - 6 * i) * day)
     with clock_at(now - 4 * day):
+        _dismiss_shared_domain(staff, project, keep=1)
         services.confirm(staff, project)
     assigned = ReviewAssignment.query.filter_by(call_id=project.id, state="assigned").order_by(ReviewAssignment.id).all()
     for n, a in enumerate(assigned):

@@ -320,11 +320,12 @@ def profile():
 def _manage_page(c, invite_form=None, status=200):
     per_reviewer, per_submission = services.progress(c)
     submissions = services.active_submissions(c)
+    pool = services.pool(c)
     assign_form = AssignForm(prefix="assign-")
-    assign_form.reviewer_id.choices = choices((r.id, r.display_name) for r in services.pool(c))
+    assign_form.reviewer_id.choices = choices((r.id, r.display_name) for r in pool)
     return render_template("review/manage.html", call=c, phase=services.phase(c), phases=services.PHASES,
                            per_reviewer=per_reviewer, per_submission=per_submission, submissions=submissions,
-                           pool=services.pool(c), conflicts=services.conflicts_of(c), action_form=ActionForm(),
+                           pool=pool, conflicts=services.conflicts_of(c), action_form=ActionForm(),
                            invite_form=invite_form or InviteForm(prefix="invite-"), assign_form=assign_form,
                            assignments_of=_assignments_of(c)), status
 
@@ -333,7 +334,10 @@ def _assignments_of(c):
     from webapp.review.models import ReviewAssignment
 
     out = {}
-    for a in ReviewAssignment.query.filter_by(call_id=c.id).order_by(ReviewAssignment.rank, ReviewAssignment.id):
+    from sqlalchemy.orm import joinedload
+
+    for a in (ReviewAssignment.query.options(joinedload(ReviewAssignment.reviewer)).filter_by(call_id=c.id)
+              .order_by(ReviewAssignment.rank, ReviewAssignment.id)):
         out.setdefault(a.submission_id, []).append(a)
     return out
 

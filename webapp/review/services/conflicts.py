@@ -16,6 +16,8 @@ dismissed one clears a pair (decided: a conflict nobody looked at is still a con
 import re
 import unicodedata
 
+from sqlalchemy.orm import joinedload, selectinload
+
 from webapp.accounts.models import User
 from webapp.core import audit
 from webapp.core.db import get_by_id, utcnow
@@ -47,11 +49,11 @@ def institution_domain(email):
     return domain
 
 
-def _reasons(submission, reviewer, profile, coauthors):
+def _reasons(submission, reviewer, profile, coauthors, account_emails):
     """[(source, kind, note)] of the conflicts found between them."""
     found = []
     emails = {a.email for a in submission.authors if a.email}
-    accounts = {a.user_id for a in submission.authors if a.user_id} | {submission.author_id}
+    accounts = coauthors[submission.id]
     if reviewer.id in accounts or reviewer.email.lower() in emails:
         found.append((ConflictSource.auto_author.value, ConflictKind.other.value, "专家是本篇作者"))
     mine = normalise_institution(reviewer.institution)
@@ -70,37 +72,37 @@ def _reasons(submission, reviewer, profile, coauthors):
         found.append((ConflictSource.auto_coauthor.value, ConflictKind.collaborator.value,
                       "在本次征集的另一篇申报中与作者合作"))
     declared = set(profile.conflict_emails) if profile else set()
-    if declared & (emails | {u.email.lower() for u in _users(accounts)}):
+    if declared & (emails | {account_emails[uid] for uid in accounts if uid in account_emails}):
         found.append((ConflictSource.reviewer.value, ConflictKind.other.value, "专家申报的利益冲突"))
     return found
 
 
-def _users(ids):
-    return User.query.filter(User.id.in_(list(ids))).all() if ids else []
-
-
-def _coauthors(call):
-    """submission id → the accounts of its authors, for every submission of the call."""
-    return {s.id: {a.user_id for a in s.authors if a.user_id} | {s.author_id}
-            for s in Submission.query.filter(Submission.call_id == call.id, Submission.state != "withdrawn")}
+def _coauthors(submissions):
+    """submission id → the accounts of its authors."""
+    return {s.id: {a.user_id for a in s.authors if a.user_id} | {s.author_id} for s in submissions}
 
 
 def detect(call, submissions=None):
     """Record the automatic (pending) and reviewer-declared (confirmed) conflicts of `call`
     not recorded yet; decisions already taken stay. Returns how many were added."""
     reviewers = pool(call)
+    everything = (Submission.query.options(selectinload(Submission.authors))
+                  .filter(Submission.call_id == call.id, Submission.state != "withdrawn").all())
     if submissions is None:
-        submissions = Submission.query.filter(Submission.call_id == call.id, Submission.state != "withdrawn").all()
+        submissions = everything
     if not reviewers or not submissions:
         return 0
     profs = profiles([r.id for r in reviewers])
-    coauthors = _coauthors(call)
+    coauthors = _coauthors(everything)
+    ids = set().union(*coauthors.values())
+    account_emails = {uid: email.lower() for uid, email in
+                      db.session.query(User.id, User.email).filter(User.id.in_(list(ids)))}
     existing = {(c.submission_id, c.reviewer_id, c.source)
                 for c in Conflict.query.filter(Conflict.call_id == call.id)}
     added = 0
     for s in submissions:
         for r in reviewers:
-            for source, kind, note in _reasons(s, r, profs.get(r.id), coauthors):
+            for source, kind, note in _reasons(s, r, profs.get(r.id), coauthors, account_emails):
                 if (s.id, r.id, source) in existing:
                     continue
                 state = ConflictState.confirmed.value if source == ConflictSource.reviewer.value \
@@ -125,7 +127,7 @@ def blocked_pairs(call):
 
 
 def conflicts_of(call):
-    return (Conflict.query.filter(Conflict.call_id == call.id)
+    return (Conflict.query.options(joinedload(Conflict.reviewer)).filter(Conflict.call_id == call.id)
             .order_by(Conflict.state.desc(), Conflict.submission_id, Conflict.reviewer_id).all())
 
 

@@ -1,5 +1,7 @@
 """The reviewer pool of a call: every user with the reviewer role, plus those organisers
 invited, minus those they removed. Reviewers keep expertise tags and declared conflicts."""
+from sqlalchemy import or_
+
 from webapp.accounts.models import User, UserRole
 from webapp.core import audit
 from webapp.core.db import utcnow
@@ -10,20 +12,23 @@ from webapp.review.models import CallReviewer, PoolState, ReviewAction, Reviewer
 from webapp.review.services.rules import why_not_manage
 
 
+def _pool_query(call):
+    """Users with the reviewer role or invited to `call`, not removed from it, not suspended."""
+    invited = db.session.query(CallReviewer.user_id).filter(CallReviewer.call_id == call.id,
+                                                            CallReviewer.state == PoolState.invited.value)
+    removed = db.session.query(CallReviewer.user_id).filter(CallReviewer.call_id == call.id,
+                                                            CallReviewer.state == PoolState.removed.value)
+    reviewers = db.session.query(UserRole.user_id).filter(UserRole.role == "reviewer")
+    return User.query.filter(or_(User.id.in_(reviewers), User.id.in_(invited)), User.id.not_in(removed),
+                             User.suspended_at.is_(None))
+
+
 def pool_ids(call):
-    role = {uid for (uid,) in db.session.query(UserRole.user_id).filter(UserRole.role == "reviewer")}
-    changes = dict(db.session.query(CallReviewer.user_id, CallReviewer.state).filter(CallReviewer.call_id == call.id))
-    ids = (role | {u for u, s in changes.items() if s == PoolState.invited.value}) - {
-        u for u, s in changes.items() if s == PoolState.removed.value}
-    suspended = {uid for (uid,) in db.session.query(User.id).filter(User.id.in_(ids), User.suspended_at.isnot(None))}
-    return ids - suspended
+    return {uid for (uid,) in _pool_query(call).with_entities(User.id)}
 
 
 def pool(call):
-    ids = pool_ids(call)
-    if not ids:
-        return []
-    return User.query.filter(User.id.in_(ids)).order_by(User.id).all()
+    return _pool_query(call).order_by(User.id).all()
 
 
 def _set(user, call, reviewer, state):

@@ -13,11 +13,13 @@ raw mean; λ is REVIEW_CALIBRATION_LAMBDA (default 1.0, in the units of the 0–
 """
 import numpy as np
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from webapp.review.models import AssignmentState, ReviewAssignment, SubmissionState
 from webapp.review.services.submissions import active_submissions
 
-DISAGREEMENT = 25.0  # points of spread (on 0–100) flagged as disagreement
+DISAGREEMENT = 25.0
+_EAGER = (joinedload(ReviewAssignment.review), joinedload(ReviewAssignment.reviewer))  # points of spread (on 0–100) flagged as disagreement
 
 
 def calibrate(observations, lam=1.0):
@@ -45,7 +47,7 @@ def calibrate(observations, lam=1.0):
 def ranking(call):
     """Rows for the ranking table, best calibrated score first, and the reviewers' offsets."""
     submissions = active_submissions(call)
-    assignments = (ReviewAssignment.query.filter(ReviewAssignment.call_id == call.id,
+    assignments = (ReviewAssignment.query.options(*_EAGER).filter(ReviewAssignment.call_id == call.id,
                                                  ReviewAssignment.state == AssignmentState.submitted.value)
                    .order_by(ReviewAssignment.id).all())
     by_sub = {}
@@ -76,8 +78,8 @@ def ranking(call):
 def distributions(call, bins=5):
     """Per reviewer: their weighted scores counted in `bins` bands of 0–100 (the chart)."""
     out = {}
-    for a in ReviewAssignment.query.filter(ReviewAssignment.call_id == call.id,
-                                           ReviewAssignment.state == AssignmentState.submitted.value):
+    for a in ReviewAssignment.query.options(*_EAGER).filter(ReviewAssignment.call_id == call.id,
+                                                            ReviewAssignment.state == AssignmentState.submitted.value):
         if a.review is None or a.review.weighted_score is None:
             continue
         counts = out.setdefault(a.reviewer, [0] * bins)
@@ -88,8 +90,8 @@ def distributions(call, bins=5):
 def progress(call):
     """Reviews due and done per reviewer and per submission (the organisers' dashboard)."""
     per_reviewer, per_submission = {}, {}
-    for a in ReviewAssignment.query.filter(ReviewAssignment.call_id == call.id,
-                                           ReviewAssignment.state.in_((AssignmentState.assigned.value,
+    for a in ReviewAssignment.query.options(joinedload(ReviewAssignment.reviewer)).filter(
+            ReviewAssignment.call_id == call.id, ReviewAssignment.state.in_((AssignmentState.assigned.value,
                                                                        AssignmentState.submitted.value,
                                                                        AssignmentState.declined.value))):
         r = per_reviewer.setdefault(a.reviewer, {"due": 0, "done": 0, "declined": 0})

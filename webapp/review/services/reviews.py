@@ -3,6 +3,7 @@ and reminders for late reviewers (`flask review remind`)."""
 from datetime import timedelta
 
 from flask import current_app, url_for
+from sqlalchemy.orm import joinedload
 
 from webapp.core.db import get_by_id, utcnow
 from webapp.core.errors import NotFound, ValidationError
@@ -43,7 +44,8 @@ def weighted_score(call, scores):
 
 
 def my_assignments(user):
-    return (ReviewAssignment.query.filter(ReviewAssignment.reviewer_id == user.id,
+    return (ReviewAssignment.query.options(joinedload(ReviewAssignment.submission), joinedload(ReviewAssignment.call))
+            .filter(ReviewAssignment.reviewer_id == user.id,
                                           ReviewAssignment.state != AssignmentState.alternate.value)
             .order_by(ReviewAssignment.created_at.desc(), ReviewAssignment.id.desc()).all())
 

@@ -3,6 +3,7 @@
 import secrets
 
 from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.accounts.models import User
 from webapp.core.db import get_by_id, utcnow
@@ -187,12 +188,12 @@ def get_submission(submission_id, user):
 
 
 def my_submissions(user):
-    return Submission.query.filter_by(author_id=user.id).order_by(Submission.created_at.desc()).all()
+    return Submission.query.options(joinedload(Submission.call)).filter_by(author_id=user.id).order_by(Submission.created_at.desc()).all()
 
 
 def active_submissions(call):
-    return (Submission.query.filter(Submission.call_id == call.id,
-                                    Submission.state != SubmissionState.withdrawn.value)
+    return (Submission.query.options(selectinload(Submission.authors))
+            .filter(Submission.call_id == call.id, Submission.state != SubmissionState.withdrawn.value)
             .order_by(Submission.id).all())
 
 
