@@ -79,3 +79,42 @@ def as_user(client, user):
 
 
 __all__ = ["CLOSES", "DUE", "IN_REVIEW", "IN_WINDOW", "OPENS", "as_user", "pdf_bytes", "review_env", "timedelta"]
+
+
+def review_site(people, ids, make_user):
+    """Review objects for tests/test_accessibility.py (committed, in real time): a call open now
+    with a submission assigned to a reviewer, and a decided call with a published result."""
+    from flask import current_app
+
+    from webapp.core.db import utcnow
+    from webapp.extensions import db
+    from webapp.review import services
+
+    reviewer = make_user("a11y_reviewer", roles=["member", "reviewer"], display_name="评审专家甲")
+    people["reviewer"] = reviewer
+    now = utcnow()
+    staff, author = people["staff"], people["author"]
+    authors = [{"name": author.display_name, "institution": "某研究院", "email": author.email}]
+    with current_app.test_request_context("/"):
+        open_call = services.create_call(staff, "2026 年度优秀科技论文评选", "paper_award", "double_blind",
+                                         now - timedelta(days=1), now + timedelta(days=10), now + timedelta(days=30),
+                                         reviewers_per_submission=1, disciplines=["信息技术", "环境科学"])
+        s = services.submit(author, open_call, "多源数据融合的城市内涝预警方法", "本文提出一种融合雨量站与雷达数据的"
+                            "城市内涝预警方法，并在三个城市验证了有效性。", ["水文"], "环境科学", authors,
+                            io.BytesIO(pdf_bytes()))
+        services.confirm(staff, open_call)
+        decided = services.create_call(staff, "2025 年度软科学研究课题", "project_application", "double_blind",
+                                       now - timedelta(days=1), now + timedelta(days=1), now + timedelta(days=10),
+                                       reviewers_per_submission=1)
+        d = services.submit(author, decided, "青年科技人才评价机制研究", "本课题研究青年科技人才评价中的突出问题，"
+                            "提出分类评价的改进建议。", ["人才评价"], "", authors, io.BytesIO(pdf_bytes()))
+        services.confirm(staff, decided)
+        (a,) = [x for x in services.my_assignments(reviewer) if x.call_id == decided.id]
+        services.save_review(reviewer, a, {c.name: 8 for c in decided.criteria}, "accept",
+                             "论证充分，建议立项。", "", submit=True)
+        services.decide(staff, d, "accept")
+        services.publish(staff, decided)
+    db.session.commit()
+    (assignment,) = [x for x in services.my_assignments(reviewer) if x.call_id == open_call.id]
+    ids.update(review_call=open_call.id, review_submission=s.id, review_assignment=assignment.id,
+               review_decided=decided.id, review_result=d.id, review_decided_submission=d.id)
