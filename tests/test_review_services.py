@@ -352,3 +352,15 @@ def test_csv_has_bom_chinese_and_every_criterion(review_env, make_member, clock)
     assert rows[1][2] == s.title and rows[1][6:9] == ["10", "5.5", "70.00"] and "王晓明" in rows[1][4]
     assert rows[1][10:12] == ["创新性突出，实验充分。", "保密意见"]
     db.session.flush()
+
+
+def test_flask_review_remind_is_idempotent(app, review_env, make_member, clock):
+    call, s, (r1, r2) = _assigned_pair(review_env, make_member)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    clock.set(IN_REVIEW)  # 15 days before the deadline: too early
+    assert "Sent 0 reminders." in runner.invoke(args=["review", "remind"]).output
+    clock.set(call.review_due + __import__("datetime").timedelta(hours=1))  # late
+    first = runner.invoke(args=["review", "remind"])
+    assert first.exit_code == 0 and "Sent 2 reminders." in first.output, first.output
+    assert "Sent 0 reminders." in runner.invoke(args=["review", "remind"]).output

@@ -140,7 +140,8 @@ def test_the_api_flow_from_call_to_decision(client, review_env, make_user, auth_
     assert ranking["items"][0]["mean"] == 75.0 and ranking["items"][0]["spread"] == 50.0
     resp = client.post(f"/api/v1/submissions/{sub['id']}/decision", headers=staff_h, json={"decision": "accept"})
     assert resp.status_code == 200
-    assert client.get(f"/api/v1/submissions/{sub['id']}", headers=ah).get_json()["decision"] is None  # not published
+    seen = client.get(f"/api/v1/submissions/{sub['id']}", headers=ah).get_json()
+    assert seen["decision"] is None and seen["state"] == "submitted"  # not published yet
     assert client.get(f"/api/v1/submissions/{sub['id']}", headers=staff_h).get_json()["decision"] == "已录用"
 
 

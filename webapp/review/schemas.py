@@ -178,7 +178,8 @@ class ReviewSubmissionSchema(ResponseSchema):
     keywords = fields.List(fields.String())
     discipline = fields.String()
     authors = fields.Nested(ReviewAuthorSchema, many=True)
-    state = fields.String(metadata=_enum(s.value for s in SubmissionState))
+    state = Computed("state_of", fields.String(metadata=_enum(s.value for s in SubmissionState) | {
+        "description": "An undecided-looking `submitted` until the results are published (organisers: at once)"}))
     state_title = Computed("title_of_state", fields.String())
     versions = fields.Nested(ReviewVersionSchema, many=True)
     created_at = UtcDateTime()
@@ -191,9 +192,13 @@ class ReviewSubmissionSchema(ResponseSchema):
     def page(self, s):
         return url_for("review.submission", submission_id=s.id)
 
+    def state_of(self, s):
+        if s.state in ("submitted", "withdrawn") or services.can_see_decision(viewer(), s):
+            return s.state
+        return SubmissionState.submitted.value
+
     def title_of_state(self, s):
-        return s.state_enum.title if services.can_see_decision(viewer(), s) or s.state in ("submitted", "withdrawn") \
-            else SubmissionState.submitted.title
+        return SubmissionState(self.state_of(s)).title
 
     def decision_of(self, s):
         return services.decision_title(s) if services.can_see_decision(viewer(), s) else None
