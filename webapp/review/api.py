@@ -50,9 +50,10 @@ def list_review_calls(page, per_page):
 def create_review_call(title, kind, submission_opens, submission_closes, review_due, description="",
                        anonymity="double_blind", reviewers_per_submission=3, max_load=10, disciplines=(),
                        criteria=None):
-    return services.create_call(current_user, title, kind, anonymity, submission_opens, submission_closes,
-                                review_due, reviewers_per_submission=reviewers_per_submission, max_load=max_load,
-                                criteria=criteria, description=description, disciplines=disciplines)
+    return services.create_call(current_user, title, kind, anonymity or "double_blind", submission_opens,
+                                submission_closes, review_due, reviewers_per_submission=reviewers_per_submission or 3,
+                                max_load=max_load or 10, criteria=criteria, description=description or "",
+                                disciplines=disciplines or ())
 
 
 @api_route("/calls/<int:call_id>", methods=["GET"], summary="A call with its review form", tags=TAGS,

@@ -6,7 +6,7 @@ from datetime import UTC
 
 from flask import url_for
 from marshmallow import ValidationError as SchemaError
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from webapp.accounts.schemas import UserSchema
 from webapp.api.fields import Bool, Choice, Computed, Id, Text, TextLength, Upload, UtcDateTime
@@ -38,10 +38,33 @@ def _enum(values, **metadata):
     return {"enum": list(values), **metadata}
 
 
+def _zh(**messages):
+    return {"required": "必填", "null": "必填", **messages}
+
+
+def Int(**kw):  # noqa: N802  (a field factory, read as a type)
+    return fields.Integer(strict=True, error_messages=_zh(invalid="必须是整数"), **kw)
+
+
+def Num(**kw):  # noqa: N802
+    return fields.Float(error_messages=_zh(invalid="必须是数字", special="必须是有限的数字"), allow_nan=False, **kw)
+
+
+def NumDict(**kw):  # noqa: N802
+    return fields.Dict(keys=fields.String(error_messages={"invalid": "必须是字符串"}), values=Num(),
+                       error_messages=_zh(invalid="必须是对象"), **kw)
+
+
+def Objects(schema, **kw):  # noqa: N802
+    return fields.List(fields.Nested(schema, error_messages=_zh(type="必须是对象")),
+                       error_messages=_zh(invalid="必须是数组"), **kw)
+
+
 class UtcInput(fields.DateTime):
     """An ISO 8601 date-time; with an offset it is converted, without one it is UTC."""
 
-    default_error_messages = {"invalid": "必须是 ISO 8601 日期时间", "required": "必填", "null": "必填"}  # noqa: RUF012
+    default_error_messages = {"invalid": "必须是 ISO 8601 日期时间", "required": "必填", "null": "必填",  # noqa: RUF012
+                              "format": "必须是 ISO 8601 日期时间"}
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
@@ -117,10 +140,12 @@ class ReviewCallSchema(ResponseSchema):
 
 
 class CriterionInput(RequestSchema):
+    error_messages = {"type": "必须是对象"}  # noqa: RUF012
+
     name = Text(required=True, validate=TextLength(min=1, max=32))
-    weight = fields.Float(required=True)
-    min = fields.Integer(required=True)
-    max = fields.Integer(required=True)
+    weight = Num(required=True)
+    min = Int(required=True)
+    max = Int(required=True)
 
 
 class ReviewCallCreateSchema(RequestSchema):
@@ -128,14 +153,17 @@ class ReviewCallCreateSchema(RequestSchema):
     description = Text(load_default="", validate=TextLength(max=DESCRIPTION_MAX))
     kind = Choice(KINDS, required=True)
     anonymity = Choice(ANONYMITIES, load_default=Anonymity.double_blind.value)
-    reviewers_per_submission = fields.Integer(load_default=3, metadata={"minimum": 1, "maximum": 10})
-    max_load = fields.Integer(load_default=10, metadata={"minimum": 1, "maximum": 200})
+    reviewers_per_submission = Int(load_default=3, allow_none=True,
+                                   validate=validate.Range(1, 10, error="每篇的评审专家人数为 1–10"))
+    max_load = Int(load_default=10, allow_none=True, validate=validate.Range(1, 200, error="每位专家的评审上限为 1–200"))
     submission_opens = UtcInput(required=True)
     submission_closes = UtcInput(required=True)
     review_due = UtcInput(required=True)
-    disciplines = fields.List(Text(validate=TextLength(min=1, max=32)), load_default=list)
-    criteria = fields.List(fields.Nested(CriterionInput), load_default=None, allow_none=True,
-                           metadata={"description": "Default: 创新性, 科学性, 应用价值, 规范性"})
+    disciplines = fields.List(Text(validate=TextLength(min=1, max=32)), load_default=list, allow_none=True,
+                              error_messages=_zh(invalid="必须是数组"))
+    criteria = Objects(CriterionInput, load_default=None, allow_none=True,
+                           validate=validate.Length(min=1, max=12, error="评分指标需要 1–12 项"),
+                           metadata={"description": "Default (absent or null): 创新性, 科学性, 应用价值, 规范性"})
 
 
 # ---------------------------------------------------------------- submissions
@@ -214,12 +242,16 @@ class ReviewSubmissionSchema(ResponseSchema):
 
 
 class AuthorInput(RequestSchema):
+    error_messages = {"type": "必须是对象"}  # noqa: RUF012
+
     name = Text(required=True, validate=TextLength(min=1, max=64))
     institution = Text(load_default="", validate=TextLength(max=128))
     email = Text(load_default="", validate=TextLength(max=254))
 
 
 class ConflictInput(RequestSchema):
+    error_messages = {"type": "必须是对象"}  # noqa: RUF012
+
     reviewer_id = Id(required=True)
     kind = Choice([k.value for k in ConflictKind], required=True)
 
@@ -227,12 +259,14 @@ class ConflictInput(RequestSchema):
 class ReviewSubmitSchema(RequestSchema):
     title = Text(required=True, validate=TextLength(min=TITLE_MIN, max=TITLE_MAX))
     abstract = Text(required=True, validate=TextLength(min=ABSTRACT_MIN, max=ABSTRACT_MAX))
-    keywords = JsonList(Text(validate=TextLength(min=1, max=32)), required=True,
+    keywords = JsonList(Text(validate=TextLength(min=1, max=32)), required=True, error_messages=_zh(invalid="必须是数组"),
                         metadata={"description": "In a multipart form: a JSON array"})
     discipline = Text(load_default="", validate=TextLength(max=32))
-    authors = JsonList(fields.Nested(AuthorInput), required=True,
+    authors = JsonList(fields.Nested(AuthorInput, error_messages=_zh(type="必须是对象")), required=True,
+                       error_messages=_zh(invalid="必须是数组"),
                        metadata={"description": '[{"name", "institution", "email"}]; in a multipart form a JSON string'})
-    conflicts = JsonList(fields.Nested(ConflictInput), load_default=list, metadata={
+    conflicts = JsonList(fields.Nested(ConflictInput, error_messages=_zh(type="必须是对象")), load_default=list,
+                         error_messages=_zh(invalid="必须是数组"), metadata={
         "description": "Conflicts the author declares with named reviewers of the pool"})
 
 
@@ -347,8 +381,7 @@ class ReviewAssignmentSchema(ReviewAssignmentSummarySchema):
 
 
 class ReviewInputSchema(RequestSchema):
-    scores = fields.Dict(keys=fields.String(), values=fields.Float(), required=True,
-                         error_messages={"required": "必填", "null": "必填"},
+    scores = NumDict(required=True,
                          metadata={"description": "Criterion name → score within its scale ({} for none yet)"})
     recommendation = Choice(RECOMMENDATIONS)
     comments_to_authors = Text(load_default="", validate=TextLength(max=COMMENT_MAX))
