@@ -158,6 +158,26 @@ PAGES = [
     Page("member", "/search/?q=没有这样的内容"),  # no hits
     Page("anonymous", "/search/?q=科研评价&page=99"),  # past the end
     Page("anonymous", "/search/?q=科研&date_from=2026-05-01&date_to=2026-04-01"),  # a form with errors
+    # review
+    Page("anonymous", "/review/"),
+    Page("anonymous", "/review/calls/{review_call}"),
+    Page("anonymous", "/review/results/{review_result}"),
+    Page("member", "/review/calls/{review_call}/submit"),
+    Page("member", "/review/calls/{review_call}/submit", "submit:form.review-submit-form button[type=submit]"),
+    Page("author", "/review/submissions/{review_submission}"),  # the revise form
+    Page("author", "/review/submissions/{review_decided_submission}"),  # decision and comments
+    Page("author", "/review/mine"),
+    Page("newcomer", "/review/mine"),  # empty
+    Page("newcomer", "/review/assignments"),  # empty
+    Page("reviewer", "/review/assignments"),
+    Page("reviewer", "/review/assignments/{review_assignment}"),
+    Page("reviewer", "/review/assignments/{review_assignment}", "submit:form.review-form button[value=submit]"),
+    Page("reviewer", "/review/profile"),
+    Page("staff", "/review/calls/new"),
+    Page("staff", "/review/calls/new", "submit:form.review-call-form button[type=submit]"),
+    Page("staff", "/review/calls/{review_call}/manage"),
+    Page("staff", "/review/calls/{review_call}/assign"),
+    Page("staff", "/review/calls/{review_decided}/ranking"),
 ]
 
 
@@ -205,6 +225,9 @@ def site(make_user, make_member, make_staff, make_admin, make_leader, make_sugge
     ids["registration"] = services._registration_serializer().dumps(
         {"u": "a11y_joiner", "e": "a11y_joiner@example.org", "d": "新加入的会员"})
     ids.update(_science_content(author, people["editor"], make_user))
+    from tests.review_helpers import review_site
+
+    review_site(people, ids, make_user)
     return people, ids
 
 

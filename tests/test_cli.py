@@ -3,7 +3,9 @@
 from tests.conftest import DEMO_PASSWORD
 
 DEMO_USERS = {"admin", "staff", "leader", "leader2", "leader3", "leader4", "editor", "reviewer",
-              "member", "member2", "member3", "member4", "member5", "member6", "member7", "member8"}
+              "member", "member2", "member3", "member4", "member5", "member6", "member7", "member8",
+              # review's demo reviewers (webapp/review/demo.py)
+              "reviewer2", "reviewer3", "reviewer4", "reviewer5", "reviewer6"}
 
 
 def extra_demo_usernames():

@@ -13,7 +13,8 @@ from tests.test_api_conventions import assert_envelope
 
 API = "/api/v1"
 BEFORE = Path(__file__).parent / "data" / "openapi_v1_before.json"
-CAPABILITIES = ("accounts", "admin", "notifications", "suggestions", "forum", "science", "search")
+CAPABILITIES = ("accounts", "admin", "notifications", "suggestions", "forum", "science", "salons", "review", "chat",
+                "search")
 BODY_METHODS = {"post", "put", "patch"}
 
 
@@ -262,14 +263,18 @@ def test_deep_or_odd_json_is_a_400_on_every_body_route(client, document, make_us
     suggestion = make_suggestion(state="submitted")
     leader = make_user("leader1", roles=["member", "leader"], verified=True)
     from tests.forum_helpers import forum_objects
+    from tests.review_api_walk import review_path_values
 
     forum_board, forum_thread, forum_post = forum_objects(admin)
+    review = review_path_values(admin, make_user)
     read_the_body = checked = 0
     for method, path in json_body_operations(document):
         url = (path.replace("{suggestion_id}", str(suggestion.id)).replace("{user_id}", str(admin.id))
                .replace("{leader_id}", str(leader.id))
                .replace("{board_id}", str(forum_board.id)).replace("{thread_id}", str(forum_thread.id))
                .replace("{post_id}", str(forum_post.id)).replace("{salon_id}", "2147483647"))
+        for key, value in review.items():
+            url = url.replace("{" + key + "}", str(value))
         resp = client.open(url, method=method.upper(), data=body, content_type="application/json", headers=headers)
         checked += 1
         # No such verification request, salon or article: not found before the body is read.

@@ -265,6 +265,10 @@ def walk(call, people, h, make_suggestion, new_verification, suggestion_lists):
     call("GET", f"{API}/search/suggest")
     call("GET", f"{API}/openapi.json")
 
+    # review
+    from tests.review_api_walk import review_walk
+
+    review_walk(call, people, h)
     # chat: a direct message between two members, then the rooms list and the history
     from webapp.chat import services as chat
     from webapp.extensions import db

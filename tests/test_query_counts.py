@@ -8,6 +8,7 @@ leaders' roles) or a form built for a visitor who cannot use it shows up here.
 """
 import pytest
 
+from tests.review_helpers import review_env  # noqa: F401  (fixture)
 from tests.staff_helpers import signed_in  # noqa: F401  (fixture)
 from tests.test_suggestions_web import count_queries
 
@@ -467,3 +468,66 @@ def test_science_pages_read_a_bounded_number_of_queries(db, client, signed_in, m
     assert not over, f"over {QUERY_BUDGET} queries: {over}"
     grew = {key: (few[key], many[key]) for key in many if many[key] > few[key]}
     assert not grew, f"query count grew with the rows shown: {grew}"
+
+
+# ---------------------------------------------------------------- review
+
+REVIEW_QUERY_BUDGET = {"/review/calls/{call}/assign": 24}  # conflict detection and the solver's inputs
+
+
+def test_review_pages_read_a_bounded_number_of_queries(app, db, client, review_env, make_user, clock):
+    """The review pages with 2 then 6 submissions, each with its reviews: no query per row."""
+    from tests.review_helpers import IN_REVIEW
+    from webapp.review import services
+    from webapp.review.models import ReviewAssignment
+
+    call = review_env.call(reviewers_per_submission=2, max_load=20)
+    reviewers = [review_env.reviewer(f"qc_rv{i}", ["水文"], institution=f"单位{i}") for i in range(3)]
+    counter = {"n": 0}
+
+    call_id, organiser_id = call.id, review_env.organiser.id
+
+    def batch(n):
+        from webapp.accounts.models import User
+        from webapp.review.models import ReviewCall
+
+        call = db.session.get(ReviewCall, call_id)
+        review_env.organiser = db.session.get(User, organiser_id)
+        clock.set("2026-09-15T02:00")
+        for _ in range(n):
+            counter["n"] += 1
+            review_env.submit(call, make_user(f"qc_rv_author{counter['n']}"), title=f"查询计数用的申报 {counter['n']}")
+        services.confirm(review_env.organiser, call)
+        clock.set(IN_REVIEW)
+        for a in ReviewAssignment.query.filter_by(call_id=call.id, state="assigned").all():
+            services.save_review(a.reviewer, a, {c.name: 7 for c in call.criteria}, "accept", "评审意见写得足够长。", "",
+                                 submit=True)
+        db.session.commit()
+
+    urls = [(review_env.organiser, u.format(call=call.id)) for u in (
+        "/review/", "/review/calls/{call}", "/review/calls/{call}/manage", "/review/calls/{call}/ranking",
+        "/review/calls/{call}/assign", "/review/calls/{call}/ranking.csv")] + [(reviewers[0], "/review/assignments")]
+
+    logins = {who.id: f"{who.id}:{who.session_version}" for who, _ in urls}
+    urls = [(who.id, url) for who, url in urls]
+
+    def measure():
+        counts = {}
+        for who, url in urls:
+            with client.session_transaction() as session:
+                session["_user_id"], session["_fresh"] = logins[who], True
+            db.session.expunge_all()
+            with count_queries(db) as statements:
+                resp = client.get(url)
+            assert resp.status_code == 200, (url, resp.status_code)
+            counts[url] = len(statements)
+            db.session.rollback()
+        return counts
+
+    batch(2)
+    few = measure()
+    batch(4)
+    many = measure()
+    budget = {url: REVIEW_QUERY_BUDGET.get(url.replace(str(call_id), "{call}"), QUERY_BUDGET + 6) for url in many}
+    assert {u: n for u, n in many.items() if n > budget[u]} == {}, many
+    assert {u: (few[u], n) for u, n in many.items() if n > few[u]} == {}

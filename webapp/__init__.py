@@ -19,9 +19,9 @@ def capabilities():
     """The capabilities, in the order their pages, API routes, CLI commands and demo content
     are registered. A new capability is one package with an `init_app(app)`, added here.
     (Imported here, not at the top, so `import webapp.api` or a model alone loads no capability.)"""
-    from webapp import accounts, admin, chat, forum, main, notifications, salons, science, search, suggestions
+    from webapp import accounts, admin, chat, forum, main, notifications, review, salons, science, search, suggestions
 
-    return (main, accounts, notifications, admin, suggestions, forum, science, salons, chat, search)
+    return (main, accounts, notifications, admin, suggestions, forum, science, salons, review, chat, search)
 
 
 def _digits_at_most(n):

@@ -10,7 +10,11 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 SERVER_RULES = {"POST /api/v1/auth/register", "POST /api/v1/auth/tokens",
                 # Salons: a start in the future and before the end, a deadline before the start, a room or
                 # an address, a link for online ones, the filing days, a comment when returning.
-                "POST /api/v1/salons", "POST /api/v1/salons/{salon_id}/file", "POST /api/v1/salons/{salon_id}/review"}
+                "POST /api/v1/salons", "POST /api/v1/salons/{salon_id}/file", "POST /api/v1/salons/{salon_id}/review",
+                # review: dates in order and a coherent review form; a PDF (a JSON body has none);
+                # scores named after the call's own criteria
+                "POST /api/v1/calls", "POST /api/v1/calls/{call_id}/submissions",
+                "POST /api/v1/assignments/{assignment_id}/review"}
 UNSTORABLE = "含有无法保存的字符"
 
 

@@ -41,7 +41,10 @@ def world(make_user, make_suggestion, make_verification, api_token, db):
               "salon_id": 1, "registration_id": 1,
               "room": f"dm:{member.id}", "message_id": 1,
               "article_id": 1, "video_id": 1, "base_id": 1, "slug": "popular", "tag": "天文", "size": "small",
-              "ext": "jpg"}
+              "ext": "jpg",
+              # review (no such rows: a clean 404)
+              "call_id": 1, "submission_id": 1, "assignment_id": 1, "number": 1, "conflict_id": 1,
+              "action": "confirm"}
     from tests.forum_helpers import forum_objects
 
     forum_board, forum_thread, forum_post = forum_objects(boss)
