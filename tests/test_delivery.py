@@ -80,3 +80,18 @@ def test_favicon_ico_is_a_real_icon(client):
 def test_pages_have_a_meta_description(client):
     page = html(client.get("/"))
     assert re.search(r'<meta name="description" content="[^"]{10,}">', page)
+
+
+def test_our_stylesheet_closes_every_block():
+    """A block left open (a merge once dropped an @media's closing brace) silently swallows every
+    rule after it: the science map lost its height that way."""
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parent.parent / "static" / "css" / "site.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    depth = 0
+    for line_no, line in enumerate(css.splitlines(), 1):
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"site.css line {line_no}: a brace closes nothing"
+    assert depth == 0, "site.css ends inside an open block"
