@@ -432,3 +432,9 @@ def forum_boards():
 @bp.app_template_global()
 def forum_is_staff(user):
     return is_staff(user)
+
+
+@bp.app_template_global()
+def forum_on_home():
+    """The home page's forum column (main/index.html shows it when the forum is installed)."""
+    return services.recent_threads(5)

@@ -384,3 +384,11 @@ def feed():
         services.reset_feed_token(current_user)
         flash("已生成新的订阅链接，旧链接随即失效。", "success")
     return redirect(url_for("salons.mine"))
+
+
+@bp.app_template_global()
+def salons_on_home():
+    """The home page's salons column: the next approved salons, soonest first."""
+    from webapp.salons.services.listing import list_salons
+
+    return list_salons(None, when="upcoming", limit=4)

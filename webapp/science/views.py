@@ -216,3 +216,9 @@ def review_queue():
         abort(403)
     return render_template("science/review_queue.html", articles=services.review_queue(viewer()).limit(200).all(),
                            videos=services.video_queue(viewer()).limit(200).all())
+
+
+@bp.app_template_global()
+def science_on_home():
+    """The home page's popular-science column: the latest published articles."""
+    return services.public_articles().limit(5).all()

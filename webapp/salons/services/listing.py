@@ -13,7 +13,7 @@ def visible_filter(user):
     return Salon.state == SalonState.approved.value
 
 
-def list_salons(user, discipline=None, when="upcoming", state=None, mine=False):
+def list_salons(user, discipline=None, when="upcoming", state=None, mine=False, limit=500):
     q = Salon.query
     if mine:
         q = q.filter(Salon.host_id == getattr(user, "id", -1)) if is_authenticated(user) else q.filter(False)
@@ -32,4 +32,4 @@ def list_salons(user, discipline=None, when="upcoming", state=None, mine=False):
         q = q.filter(Salon.ends_at <= now).order_by(Salon.starts_at.desc(), Salon.id.desc())
     else:
         q = q.order_by(Salon.starts_at.desc(), Salon.id.desc())
-    return q.limit(500).all()
+    return q.limit(limit).all()
