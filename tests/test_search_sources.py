@@ -104,8 +104,10 @@ def test_search_follows_each_suggestion_state(make_suggestion, make_staff, searc
     assert ("suggestion", refused.id) not in keys and ("suggestion", private.id) not in keys
     page = client.get("/search/?q=量子计算").get_data(as_text=True)
     assert "关于建设量子计算公共平台的建议" in page.replace("<mark>", "").replace("</mark>", "")
-    for secret in ("人才公寓", "私密建议", "科普基地"):
-        assert secret not in page
+    text = page.replace("<mark>", "").replace("</mark>", "")
+    # (科普基地 alone is also the science map's type in the filter: the hidden title is the secret.)
+    for secret in ("人才公寓", "私密建议", "量子计算科普基地"):
+        assert secret not in text
 
 
 def test_an_answer_change_reindexes_its_suggestion(make_suggestion, search_backend):
