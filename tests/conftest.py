@@ -59,6 +59,11 @@ def app(tmp_root):
         "SERVER_NAME": None,
         "RATELIMIT_PREFIX": f"sh-test-{secrets.token_hex(4)}:",
         "SOCKETIO_CHANNEL": f"sh-test-{secrets.token_hex(4)}",
+        # The suite's one app serves its browser tests' sockets in this process: no queue between
+        # processes (the many apps a session creates rebind the shared Socket.IO object, and a
+        # queued emit then went astray). tests/test_chat_processes.py runs real server processes
+        # through Redis, as production does.
+        "SOCKETIO_MESSAGE_QUEUE": "",
         # Flask refuses session cookies older than this; tests move the shared clock weeks ahead
         # of a login to reach deadlines.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=3650),

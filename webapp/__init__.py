@@ -111,8 +111,8 @@ def _init_extensions(app):
     login_manager.login_message = "请先登录后再访问该页面"
     login_manager.login_message_category = "warning"
     login_manager.session_protection = "basic"
-    redis_url = app.config.get("REDIS_URL") or None
-    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=redis_url,
+    queue = app.config.get("SOCKETIO_MESSAGE_QUEUE", app.config.get("REDIS_URL")) or None
+    socketio.init_app(app, async_mode=app.config["SOCKETIO_ASYNC_MODE"], message_queue=queue,
                       channel=app.config["SOCKETIO_CHANNEL"], manage_session=False)
     ratelimit.init_app(app)
     security.init_app(app)

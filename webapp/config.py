@@ -58,6 +58,9 @@ def load_config():
         # The Redis pub/sub channel of the Socket.IO message queue (channels are not per Redis
         # database: sites, or test runs, sharing a Redis server need channels of their own).
         "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "scientists-home"),
+        # The Socket.IO message queue between server processes: REDIS_URL unless set otherwise
+        # (an empty value: this process's clients only).
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE", os.environ.get("REDIS_URL", "")),
         # Upload limits
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 20 * 1024 * 1024),
         "AVATAR_MAX_BYTES": _int("AVATAR_MAX_BYTES", 5 * 1024 * 1024),
